@@ -1,0 +1,32 @@
+import { broadcast } from './broadcast.ts';
+import type { BroadcastSummary } from './broadcast.ts';
+import type { ChatDeps } from './deps.ts';
+import { disconnect } from './disconnect.ts';
+import type { OutboundFrame } from './protocol.ts';
+
+/** Sends a frame to one connection; a connection found gone is disconnected (leaves its rooms, others are told). */
+export async function reply(deps: ChatDeps, connectionId: string, frame: OutboundFrame): Promise<'delivered' | 'gone'> {
+  const delivery = await deps.gateway.send(connectionId, JSON.stringify(frame));
+  if (delivery === 'gone') await disconnect(deps, connectionId);
+  return delivery;
+}
+
+/**
+ * Sends a frame to every member of a room, then disconnects the members found gone so they leave every room
+ * and the rest are told. Only the recipients that are gone are removed, never the sender.
+ */
+export async function deliverToRoom(
+  deps: ChatDeps,
+  room: string,
+  frame: OutboundFrame,
+  options: { except?: string } = {},
+): Promise<BroadcastSummary> {
+  const summary = await broadcast(
+    { connections: deps.connections, gateway: deps.gateway, ...deps.broadcast },
+    room,
+    JSON.stringify(frame),
+    options,
+  );
+  for (const connectionId of summary.gone) await disconnect(deps, connectionId);
+  return summary;
+}

@@ -1,0 +1,23 @@
+import type { ActionHandler } from './action.ts';
+import { deliverToRoom, reply } from './delivery.ts';
+import { ConnectionGoneError } from './errors.ts';
+import { LIMITS, parseRoom } from './protocol.ts';
+
+/**
+ * `{"action":"join","room":"R"}`: the sender is told `joined`, the other members get a presence join.
+ * Joining a room twice confirms again without a second presence event.
+ */
+export const join: ActionHandler = async (deps, { connectionId, payload }) => {
+  const room = parseRoom(payload.room);
+  const member = await deps.connections.find(connectionId);
+  if (member === undefined) throw new ConnectionGoneError(connectionId);
+  const outcome = await deps.connections.join(connectionId, room, { maxRooms: LIMITS.maxRoomsPerConnection });
+  await reply(deps, connectionId, { type: 'joined', room });
+  if (outcome === 'already-member') return undefined;
+  return deliverToRoom(
+    deps,
+    room,
+    { type: 'presence', room, event: 'join', connectionId, name: member.name },
+    { except: connectionId },
+  );
+};
