@@ -27,6 +27,10 @@ export async function deliverToRoom(
     JSON.stringify(frame),
     options,
   );
-  for (const connectionId of summary.gone) await disconnect(deps, connectionId);
+  for (const connectionId of summary.gone) {
+    const removed = await disconnect(deps, connectionId);
+    // Already removed, yet still listed: a membership that outlived its connection (a join raced a disconnect).
+    if (removed === undefined) await deps.connections.leave(connectionId, room);
+  }
   return summary;
 }
