@@ -12,7 +12,7 @@ export interface TestDynamo {
   client: DynamoDBClient;
   documents: DynamoDBDocumentClient;
   /** Creates a fresh table shaped like serverless.yml's ConnectionsTable and returns its name. */
-  createConnectionsTable(): Promise<string>;
+  createConnectionsTable(name?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -40,8 +40,8 @@ export async function startDynalite(): Promise<TestDynamo> {
     endpoint,
     client,
     documents: DynamoDBDocumentClient.from(client),
-    async createConnectionsTable() {
-      const TableName = `connections-${process.pid}-${++tables}`;
+    async createConnectionsTable(name) {
+      const TableName = name ?? `connections-${process.pid}-${++tables}`;
       await client.send(new CreateTableCommand({ ...connectionsTableDefinition(), TableName }));
       return TableName;
     },
