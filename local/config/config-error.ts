@@ -1,0 +1,21 @@
+/** Everything that can be wrong with a serverless.yml or the emulator's options; the CLI prints it and exits 1. */
+export type ConfigErrorCode =
+  | 'CONFIG_NOT_FOUND'
+  | 'CONFIG_SYNTAX'
+  | 'CONFIG_INVALID'
+  | 'VARIABLE_UNRESOLVED'
+  | 'HANDLER_NOT_FOUND'
+  | 'EXPORT_NOT_FOUND'
+  | 'UNSUPPORTED_RUNTIME'
+  | 'NO_WEBSOCKET_FUNCTIONS';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly code: ConfigErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ConfigError } from './config-error.ts';
+
+export interface HandlerRef {
+  /** As written in serverless.yml, e.g. `src/handlers/connect.handler`. */
+  declared: string;
+  file: string;
+  exportName: string;
+}
+
+/** The extensions tried, in order, for a handler `dir/file.export` (TypeScript first: it runs without a build). */
+export const HANDLER_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.cjs'] as const;
+
+/** Resolves `dir/file.export` relative to the config's folder; names every path tried when none exists. */
+export function resolveHandler(declared: string, configDir: string, functionKey: string): HandlerRef {
+  const dot = declared.lastIndexOf('.');
+  if (dot <= 0 || dot === declared.length - 1) {
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      `functions.${functionKey}.handler "${declared}" must look like "path/file.exportName"`,
+    );
+  }
+  const base = join(configDir, declared.slice(0, dot));
+  const tried = HANDLER_EXTENSIONS.map((extension) => base + extension);
+  const file = tried.find((candidate) => existsSync(candidate));
+  if (file === undefined) {
+    throw new ConfigError(
+      'HANDLER_NOT_FOUND',
+      `functions.${functionKey}.handler "${declared}": no handler file found; tried ${tried.map((t) => relative(process.cwd(), t) || t).join(', ')}`,
+    );
+  }
+  return { declared, file, exportName: declared.slice(dot + 1) };
+}

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { LambdaHandler } from './handler-loader.ts';
+
+export class HandlerTimeoutError extends Error {
+  override readonly name = 'HandlerTimeoutError';
+}
+
+export interface InvokeTarget {
+  functionName: string;
+  memorySize?: number;
+  timeoutMs: number;
+  region: string;
+}
+
+/** A Lambda `context` as the Node.js runtime passes it. */
+function contextFor(target: InvokeTarget, deadline: number) {
+  const awsRequestId = randomUUID();
+  return {
+    awsRequestId,
+    functionName: target.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${target.region}:000000000000:function:${target.functionName}`,
+    memoryLimitInMB: String(target.memorySize ?? 1024),
+    logGroupName: `/aws/lambda/${target.functionName}`,
+    logStreamName: `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${awsRequestId.replaceAll('-', '')}`,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+}
+
+/**
+ * Runs a handler as Lambda would: async or callback-style (three parameters), with the function's timeout.
+ * Resolves with the handler's result; rejects with what it threw or a HandlerTimeoutError.
+ */
+export function invoke(handler: LambdaHandler, event: unknown, target: InvokeTarget): Promise<unknown> {
+  const deadline = Date.now() + target.timeoutMs;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new HandlerTimeoutError(`${target.functionName} timed out after ${target.timeoutMs} ms`)),
+      target.timeoutMs,
+    );
+    const settle = (error: unknown, result?: unknown) => {
+      clearTimeout(timer);
+      if (error !== undefined && error !== null) reject(error);
+      else resolve(result);
+    };
+    try {
+      const returned = handler(event, contextFor(target, deadline), (error, result) => settle(error, result));
+      if (handler.length < 3 || (returned !== undefined && typeof (returned as Promise<unknown>)?.then === 'function')) {
+        Promise.resolve(returned).then((result) => settle(undefined, result), (error: unknown) => settle(error ?? new Error('handler rejected')));
+      }
+    } catch (error) {
+      settle(error);
+    }
+  });
+}
