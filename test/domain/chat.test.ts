@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { chatRouter, connect, disconnect } from '../../domain/chat.ts';
+import { HANDSHAKE_GRACE_MS } from '../../domain/delivery.ts';
 import { InvalidMessageError } from '../../domain/errors.ts';
 import { fakeDeps } from './fakes.ts';
 
@@ -80,7 +81,17 @@ describe('sendmessage', () => {
     expect(result.outcome).toBe('ok');
   });
 
+  it('keeps a recipient reported gone while it may still be in its handshake', async () => {
+    await connect(t.deps, { connectionId: 'newbie', name: 'New' });
+    t.gateway.gone.add('newbie');
+    t.clock.current = new Date(t.clock.current.getTime() + HANDSHAKE_GRACE_MS - 1);
+    const result = await say('alice', { action: 'sendmessage', data: 'welcome?' });
+    expect(result).toMatchObject({ outcome: 'ok', delivery: { gone: ['newbie'] } });
+    expect(t.connections.connections.has('newbie')).toBe(true);
+  });
+
   it('removes a recipient found gone, tells the room, and keeps the sender', async () => {
+    t.clock.current = new Date(t.clock.current.getTime() + HANDSHAKE_GRACE_MS);
     t.gateway.gone.add('bob');
     await say('alice', { action: 'sendmessage', data: 'anyone?' });
     expect(t.connections.connections.has('bob')).toBe(false);

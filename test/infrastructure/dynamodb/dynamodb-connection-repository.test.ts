@@ -131,9 +131,11 @@ describe('DynamoDbConnectionRepository', () => {
 describe('the domain on DynamoDB', () => {
   it('removes stale recipients found during a paged broadcast, keeps the sender, and reaches the rest', async () => {
     const gateway = new RecordingClientGateway();
-    const deps = { connections: repo, gateway, clock: new FixedClock(), broadcast: { concurrency: 4, pageSize: 3 } };
+    const clock = new FixedClock();
+    const deps = { connections: repo, gateway, clock, broadcast: { concurrency: 4, pageSize: 3 } };
     for (let i = 0; i < 10; i++) await connect(deps, { connectionId: `c${i}`, name: `n${i}` });
     gateway.sent.length = 0;
+    clock.current = new Date(clock.current.getTime() + 60_000); // past the handshake grace
     gateway.gone.add('c3').add('c7');
 
     const result = await chatRouter.dispatch(deps, { connectionId: 'c0', payload: { action: 'sendmessage', data: 'hello' } });
