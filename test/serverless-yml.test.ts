@@ -28,14 +28,14 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('serverless.yml, packaged for stage ci', () => {
   it('routes every action with $request.body.action', () => {
-    const [[, api]] = ofType('AWS::ApiGatewayV2::Api') as [[string, { Properties: any }]];
+    const [[, api]] = ofType('AWS::ApiGatewayV2::Api') as unknown as [[string, { Properties: any }]];
     expect(api.Properties).toMatchObject({ ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' });
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort();
     expect(routes).toEqual(['$connect', '$default', '$disconnect', 'join', 'leave', 'sendmessage', 'whoami']);
   });
 
   it('declares a pay-per-request table keyed pk/sk with TTL on expiresAt', () => {
-    const [[, table]] = ofType('AWS::DynamoDB::Table') as [[string, { Properties: any }]];
+    const [[, table]] = ofType('AWS::DynamoDB::Table') as unknown as [[string, { Properties: any }]];
     expect(table.Properties).toMatchObject({
       TableName: 'wsgate-connections-ci',
       BillingMode: 'PAY_PER_REQUEST',

@@ -5,10 +5,8 @@ import { depsFor } from './compose.ts';
 import { describeError, logEvent } from './event-log.ts';
 import { STATUS_BY_CODE } from './status-codes.ts';
 
-/** $connect carries the upgrade request's query string, which the V2 WebSocket type leaves out. */
-export type WebSocketConnectEvent = APIGatewayProxyWebsocketEventV2 & {
-  queryStringParameters?: Record<string, string | undefined> | null;
-};
+/** $connect carries the upgrade request's headers too (the query string is already in the V2 type). */
+export type WebSocketConnectEvent = APIGatewayProxyWebsocketEventV2 & { headers?: Record<string, string | undefined> };
 
 /**
  * `$connect ?room=R&name=N`: a 2xx accepts the handshake; a 400 refuses it (API Gateway makes the integration's

@@ -23,10 +23,11 @@ const { handler: onConnect } = await import('../../../infrastructure/handlers/co
 const { handler: onMessage } = await import('../../../infrastructure/handlers/message.ts');
 const { handler: onDisconnect } = await import('../../../infrastructure/handlers/disconnect.ts');
 
-function connectEvent(connectionId: string, query: Record<string, string> | null): WebSocketConnectEvent {
+function connectEvent(connectionId: string, query: Record<string, string> | undefined): WebSocketConnectEvent {
   const event = fixture<WebSocketConnectEvent>('connect');
   event.requestContext.connectionId = connectionId;
-  event.queryStringParameters = query;
+  if (query) event.queryStringParameters = query;
+  else delete event.queryStringParameters;
   return event;
 }
 
@@ -47,7 +48,7 @@ let logged: string[];
 beforeAll(async () => {
   expect(await onConnect(connectEvent('AliceAAAAAAAAA1=', { room: 'ops', name: 'Alice' }))).toEqual({ statusCode: 200 });
   expect(await onConnect(connectEvent('BobBBBBBBBBBBB2=', { room: 'ops', name: 'Bob' }))).toEqual({ statusCode: 200 });
-  expect(await onConnect(connectEvent('CarolCCCCCCCCC3=', null))).toEqual({ statusCode: 200 });
+  expect(await onConnect(connectEvent('CarolCCCCCCCCC3=', undefined))).toEqual({ statusCode: 200 });
 });
 beforeEach(() => {
   connectionsApi.clear();
