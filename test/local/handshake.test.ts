@@ -1,0 +1,73 @@
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Emulator } from '../../local/emulator.ts';
+import { connectClient } from '../support/ws-client.ts';
+import { startProject } from './fixture-projects.ts';
+
+let behaviour: Emulator;
+let auth: Emulator;
+beforeAll(async () => {
+  [behaviour, auth] = await Promise.all([startProject('behaviour'), startProject('auth')]);
+});
+afterAll(async () => {
+  await Promise.all([behaviour.stop(), auth.stop()]);
+});
+
+describe('$connect', () => {
+  it.each([400, 401, 403, 429])('refuses the handshake with the status %i the handler returns', async (status) => {
+    await expect(connectClient(`${behaviour.wsUrl}?status=${status}`)).rejects.toMatchObject({ statusCode: status });
+  });
+
+  it('serves at / and at /{stage}, and refuses other paths with 403', async () => {
+    const root = await connectClient(behaviour.wsUrl.replace(/\/test$/, '/'));
+    root.socket.close();
+    await expect(connectClient(behaviour.wsUrl.replace(/\/test$/, '/prod'))).rejects.toMatchObject({ statusCode: 403 });
+  });
+
+  it('selects a subprotocol only when the handler returns one', async () => {
+    const chosen = await connectClient(`${behaviour.wsUrl}?protocol=chat.v2`, {});
+    expect(chosen.socket.protocol).toBe('');
+    chosen.socket.close();
+    const selected = await new Promise<string>((resolve, reject) => {
+      const socket = new WebSocket(`${behaviour.wsUrl}?protocol=chat.v2`, ['chat.v1', 'chat.v2']);
+      socket.once('open', () => {
+        resolve(socket.protocol);
+        socket.close();
+      });
+      socket.once('error', reject);
+    });
+    expect(selected).toBe('chat.v2');
+    const notEchoed = await new Promise<string>((resolve) => {
+      const socket = new WebSocket(behaviour.wsUrl, ['chat.v1']);
+      socket.once('open', () => resolve('opened'));
+      socket.once('error', (error) => resolve(error.message));
+    });
+    expect(notEchoed).toBe('Server sent no subprotocol');
+  });
+});
+
+describe('REQUEST authorizer', () => {
+  it('continues on Allow and puts its flat context and principalId on every later event', async () => {
+    const client = await connectClient(`${auth.wsUrl}?token=abc`);
+    client.send('who am i');
+    expect(await client.next(() => true)).toEqual({ tier: 'gold', credits: 42, admin: false, principalId: 'user-abc' });
+    client.socket.close();
+  });
+
+  it('refuses with 403 on Deny', async () => {
+    await expect(connectClient(`${auth.wsUrl}?token=deny`)).rejects.toMatchObject({ statusCode: 403 });
+  });
+
+  it('refuses with 401 when the authorizer throws Unauthorized', async () => {
+    await expect(connectClient(`${auth.wsUrl}?token=throw`)).rejects.toMatchObject({ statusCode: 401 });
+  });
+
+  it('refuses with 401 when the identity source is missing, without running the authorizer', async () => {
+    const runs: unknown[] = [];
+    const onInvocation = (record: { routeKey: string }) => runs.push(record.routeKey);
+    auth.events.on('invocation', onInvocation);
+    await expect(connectClient(auth.wsUrl)).rejects.toMatchObject({ statusCode: 401 });
+    auth.events.off('invocation', onInvocation);
+    expect(runs).toEqual([]);
+  });
+});
