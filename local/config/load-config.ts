@@ -72,7 +72,7 @@ export function loadConfig(
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const line = error.linePos?.[0];
-      throw new ConfigError('CONFIG_SYNTAX', `${configPath}${line ? `:${line.line}:${line.col}` : ''}: YAML error: ${error.message.split('\n')[0]}`, { cause: error });
+      throw new ConfigError('CONFIG_SYNTAX', `${configPath}${line ? `:${line.line}:${line.col}` : ''}: YAML error: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, { cause: error });
     }
     throw error;
   }

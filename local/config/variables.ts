@@ -63,9 +63,11 @@ function resolveString(text: string, sources: VariableSources, where: string, de
 
 function resolveOne(expression: string, sources: VariableSources, where: string, depth: number): unknown {
   const [reference, ...fallbacks] = splitTopLevel(expression);
-  for (const candidate of [reference!, ...fallbacks]) {
+  for (const [index, candidate] of [reference!, ...fallbacks].entries()) {
     const value = lookUp(candidate.trim(), sources, where, depth);
     if (value !== undefined && value !== null) return value;
+    // A fallback that was itself a variable arrives here already resolved, as a bare value.
+    if (index > 0 && !/^[a-z][A-Za-z0-9]*:/.test(candidate.trim()) && candidate.trim() !== '') return candidate.trim();
   }
   const trimmed = reference!.trim();
   if (/^(self|sls|opt|env|aws):/.test(trimmed) && !trimmed.startsWith('env:') && !trimmed.startsWith('opt:')) {
