@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { parseDocument } from 'yaml';
 import { loadConfig } from '../config/load-config.ts';
 import { createTables, startEmbeddedDynamoDb } from '../dynamodb/embedded-dynamodb.ts';
 
@@ -34,9 +36,10 @@ export async function startServerlessOffline(options: OfflineOptions): Promise<R
   await createTables(dynamodbEndpoint, config.region, config.tables);
   const connectionsUrl = `http://127.0.0.1:${options.websocketPort}`;
   const root = dirname(config.configPath);
+  const offlineConfig = withoutBundler(config.configPath);
   const child = spawn(
     join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'osls'),
-    ['offline', 'start', '--config', config.configPath.slice(root.length + 1), '--stage', options.stage,
+    ['offline', 'start', '--config', basename(offlineConfig), '--stage', options.stage,
       '--websocketPort', String(options.websocketPort), '--httpPort', String(options.httpPort), '--lambdaPort', String(options.lambdaPort)],
     {
       cwd: root,
@@ -70,6 +73,7 @@ export async function startServerlessOffline(options: OfflineOptions): Promise<R
     });
   } catch (error) {
     await dynamo?.stop();
+    rmSync(offlineConfig, { force: true });
     throw error;
   }
   return {
@@ -85,6 +89,21 @@ export async function startServerlessOffline(options: OfflineOptions): Promise<R
         clearTimeout(timer);
       }
       await dynamo?.stop();
+      rmSync(offlineConfig, { force: true });
     },
   };
+}
+
+/**
+ * A copy of the config, beside it, without serverless-esbuild: serverless-offline then runs the TypeScript handlers
+ * from source with its own loader (tsx), and never shares a `.esbuild/` folder with a concurrent `osls package`.
+ */
+function withoutBundler(configPath: string): string {
+  const document = parseDocument(readFileSync(configPath, 'utf8'));
+  const plugins = document.get('plugins');
+  const list = (plugins as { items?: { value?: unknown }[] } | undefined)?.items;
+  if (list) (plugins as { items: unknown[] }).items = list.filter((item) => item.value !== 'serverless-esbuild');
+  const copy = join(dirname(configPath), `.wsgate-offline-${process.pid}-${Date.now()}.yml`);
+  writeFileSync(copy, document.toString());
+  return copy;
 }

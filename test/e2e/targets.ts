@@ -1,7 +1,8 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../../local/emulator.ts';
 import { startServerlessOffline } from '../../local/offline/serverless-offline.ts';
-import { freePort } from '../support/free-port.ts';
+import { freePorts } from '../support/free-port.ts';
 
 export interface Target {
   name: 'wsgate' | 'serverless-offline';
@@ -12,6 +13,11 @@ export interface Target {
   stop(): Promise<void>;
 }
 
+const resultsDir = join(import.meta.dirname, '..', '..', 'test-results');
+mkdirSync(resultsDir, { recursive: true });
+/** serverless-offline's own output, for when one of its scenarios fails. */
+const offlineLog = join(resultsDir, 'serverless-offline.log');
+
 const appConfig = join(import.meta.dirname, '..', '..', 'serverless.yml');
 
 export const TARGETS: Record<Target['name'], () => Promise<Target>> = {
@@ -20,8 +26,8 @@ export const TARGETS: Record<Target['name'], () => Promise<Target>> = {
     return { name: 'wsgate', ...emulator, stop: () => emulator.stop() };
   },
   async 'serverless-offline'() {
-    const [websocketPort, httpPort, lambdaPort] = [await freePort(), await freePort(), await freePort()];
-    const offline = await startServerlessOffline({ configPath: appConfig, stage: 'dev', websocketPort, httpPort, lambdaPort, output: () => {} });
+    const [websocketPort, httpPort, lambdaPort] = (await freePorts(3)) as [number, number, number];
+    const offline = await startServerlessOffline({ configPath: appConfig, stage: 'dev', websocketPort, httpPort, lambdaPort, output: (chunk) => appendFileSync(offlineLog, chunk) });
     return { name: 'serverless-offline', ...offline, stop: () => offline.stop() };
   },
 };
