@@ -1,18 +1,74 @@
-import express from 'express';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import express from 'express';
 import type { Emulator } from '../emulator.ts';
+import { InspectorFeed } from './inspector-feed.ts';
 
-/** Placeholder page server: replaced by the chat page and inspector. */
+const here = import.meta.dirname;
+
+/** Bundles the pages' TypeScript in memory with esbuild: no dev server, no build step, nothing from a CDN. */
+async function bundle(entry: string): Promise<string> {
+  const result = await build({ entryPoints: [join(here, entry)], bundle: true, write: false, format: 'esm', target: 'es2022', minify: false, sourcemap: 'inline' });
+  return result.outputFiles[0]!.text;
+}
+
+/**
+ * The browser side of the emulator: the chat page at `/`, the inspector at `/inspector` (live over server-sent
+ * events), and `/config.json` so the page learns the WebSocket URL from the server.
+ */
 export async function startPages(emulator: Emulator, options: { port: number; host: string }): Promise<{ url: string; stop(): Promise<void> }> {
+  const [chatJs, inspectorJs] = await Promise.all([bundle('chat/chat.ts'), bundle('inspector/inspector.ts')]);
+  const page = (file: string) => readFileSync(join(here, file), 'utf8');
+  const feed = new InspectorFeed(emulator);
+  const streams = new Set<express.Response>();
+
   const app = express();
+  app.disable('x-powered-by');
+  app.get('/', (_req, res) => void res.type('html').send(page('chat/index.html')));
+  app.get('/inspector', (_req, res) => void res.type('html').send(page('inspector/index.html')));
+  app.get('/assets/chat.js', (_req, res) => void res.type('js').send(chatJs));
+  app.get('/assets/inspector.js', (_req, res) => void res.type('js').send(inspectorJs));
+  app.get('/assets/style.css', (_req, res) => void res.type('css').send(page('style.css')));
   app.get('/config.json', (_req, res) => {
-    res.json({ wsUrl: emulator.wsUrl, connectionsUrl: emulator.connectionsUrl, stage: emulator.stage });
+    const ws = new URL(emulator.wsUrl);
+    res.json({ wsUrl: emulator.wsUrl, wsPort: Number(ws.port), stage: emulator.stage, connectionsUrl: emulator.connectionsUrl });
   });
+
+  app.get('/inspector/events', (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    const send = (message: unknown) => res.write(`data: ${JSON.stringify(message)}\n\n`);
+    send({ type: 'snapshot', entries: feed.entries, connections: feed.connections() });
+    const unsubscribe = feed.subscribe(send);
+    streams.add(res);
+    req.on('close', () => {
+      unsubscribe();
+      streams.delete(res);
+    });
+  });
+  app.post('/inspector/connections/:id/disconnect', (req, res) => {
+    const outcome = emulator.disconnect(req.params.id);
+    res.status(outcome === 'gone' ? 410 : 204).end();
+  });
+  app.post('/inspector/connections/:id/messages', express.text({ type: '*/*', limit: '256kb' }), (req, res) => {
+    const data = typeof req.body === 'string' ? req.body : '';
+    if (data === '') return void res.status(400).json({ message: 'The message is empty' });
+    if (Buffer.byteLength(data) > 131_072) return void res.status(413).json({ message: 'At most 128 KB, as PostToConnection' });
+    res.status(emulator.post(req.params.id, data) === 'gone' ? 410 : 204).end();
+  });
+
   const server = app.listen(options.port, options.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
   return {
     url: `http://${address}:${(server.address() as AddressInfo).port}/`,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        feed.close();
+        for (const stream of streams) stream.end();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -1,0 +1,159 @@
+/** The chat page: one WebSocket to the emulator, speaking the chat protocol of README.md. */
+export {}; // a module, not a global script
+type Frame = Record<string, any>;
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const statusLine = $<HTMLParagraphElement>('status');
+const feed = $<HTMLOListElement>('feed');
+const roomsList = $<HTMLUListElement>('rooms');
+const targetRoom = $<HTMLSelectElement>('target-room');
+const liveControls = ['message', 'send', 'join-room', 'join', 'raw', 'send-raw', 'disconnect'].map((id) => $<HTMLInputElement>(id));
+
+let socket: WebSocket | undefined;
+let myId = '';
+let closedByUser = false;
+const rooms = new Set<string>();
+
+function setStatus(state: 'idle' | 'connecting' | 'open' | 'closed', text: string): void {
+  statusLine.dataset.state = state;
+  statusLine.textContent = text;
+  for (const control of liveControls) control.disabled = state !== 'open';
+  $<HTMLButtonElement>('connect').disabled = state === 'open' || state === 'connecting';
+  $<HTMLButtonElement>('connect').textContent = state === 'closed' ? 'Reconnect' : 'Connect';
+}
+
+/** Adds a line to the feed; text only, never HTML, so nothing a user sends can run in the page. */
+function addLine(kind: 'message' | 'presence' | 'error' | 'info', text: string, room?: string): void {
+  const item = document.createElement('li');
+  item.className = kind;
+  if (kind === 'error') item.setAttribute('role', 'alert');
+  if (room) {
+    const tag = document.createElement('span');
+    tag.className = 'room';
+    tag.textContent = `#${room}`;
+    item.append(tag);
+  }
+  item.append(document.createTextNode(text));
+  feed.append(item);
+  feed.scrollTop = feed.scrollHeight;
+}
+
+function renderRooms(): void {
+  roomsList.replaceChildren(
+    ...[...rooms].sort().map((room) => {
+      const item = document.createElement('li');
+      item.append(document.createTextNode(`#${room}`));
+      const leave = document.createElement('button');
+      leave.type = 'button';
+      leave.className = 'secondary';
+      leave.textContent = 'Leave';
+      leave.setAttribute('aria-label', `Leave ${room}`);
+      leave.addEventListener('click', () => send({ action: 'leave', room }));
+      item.append(leave);
+      return item;
+    }),
+  );
+  const selected = targetRoom.value;
+  targetRoom.replaceChildren(...[...rooms].sort().map((room) => new Option(room, room)));
+  if (rooms.has(selected)) targetRoom.value = selected;
+}
+
+function send(frame: Frame | string): void {
+  socket?.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+}
+
+function onFrame(frame: Frame): void {
+  switch (frame.type) {
+    case 'message':
+      addLine('message', `${frame.name}${frame.from === myId ? ' (you)' : ''}: ${frame.data}`, frame.room);
+      break;
+    case 'presence':
+      addLine('presence', `${frame.name} ${frame.event === 'join' ? 'joined' : 'left'}`, frame.room);
+      break;
+    case 'joined':
+      rooms.add(frame.room);
+      renderRooms();
+      targetRoom.value = frame.room;
+      addLine('info', `You joined #${frame.room}`);
+      break;
+    case 'left':
+      rooms.delete(frame.room);
+      renderRooms();
+      addLine('info', `You left #${frame.room}`);
+      break;
+    case 'whoami':
+      myId = frame.connectionId;
+      rooms.clear();
+      for (const room of frame.rooms) rooms.add(room);
+      renderRooms();
+      setStatus('open', `Connected as ${frame.name} (${frame.connectionId})`);
+      break;
+    case 'error':
+      addLine('error', `${frame.code}: ${frame.message}`);
+      break;
+    default:
+      // API Gateway's own frames ({"message":"Internal server error"} …) and anything else.
+      addLine(frame.message ? 'error' : 'info', frame.message ? `API Gateway: ${frame.message}` : JSON.stringify(frame));
+  }
+}
+
+async function connect(): Promise<void> {
+  const config = (await (await fetch('/config.json')).json()) as { wsUrl: string };
+  const url = new URL(config.wsUrl);
+  url.hostname = location.hostname; // reachable the way this page was (inside a container the server binds 0.0.0.0)
+  const name = $<HTMLInputElement>('name').value.trim();
+  const room = $<HTMLInputElement>('room').value.trim() || 'lobby';
+  url.searchParams.set('room', room);
+  if (name) url.searchParams.set('name', name);
+  closedByUser = false;
+  setStatus('connecting', 'Connecting…');
+  const ws = new WebSocket(url);
+  socket = ws;
+  ws.addEventListener('open', () => {
+    setStatus('open', 'Connected');
+    send({ action: 'whoami' });
+  });
+  ws.addEventListener('message', (event) => {
+    try {
+      onFrame(JSON.parse(String(event.data)) as Frame);
+    } catch {
+      addLine('info', String(event.data));
+    }
+  });
+  ws.addEventListener('close', (event) => {
+    if (socket !== ws) return;
+    rooms.clear();
+    renderRooms();
+    const why = event.code === 1006 ? 'the connection was refused or dropped' : `code ${event.code}${event.reason ? `, ${event.reason}` : ''}`;
+    setStatus('closed', closedByUser ? 'Disconnected' : `Disconnected by the server (${why}). Press Reconnect to connect again.`);
+  });
+}
+
+$<HTMLFormElement>('connect-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  void connect();
+});
+$<HTMLButtonElement>('disconnect').addEventListener('click', () => {
+  closedByUser = true;
+  socket?.close(1000, 'bye');
+});
+$<HTMLFormElement>('send-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = $<HTMLInputElement>('message');
+  if (!input.value) return;
+  send({ action: 'sendmessage', room: targetRoom.value || 'lobby', data: input.value });
+  input.value = '';
+});
+$<HTMLFormElement>('join-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = $<HTMLInputElement>('join-room');
+  if (input.value) send({ action: 'join', room: input.value.trim() });
+  input.value = '';
+});
+$<HTMLFormElement>('raw-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = $<HTMLInputElement>('raw');
+  if (input.value) send(input.value);
+  input.value = '';
+});
+setStatus('idle', 'Not connected');

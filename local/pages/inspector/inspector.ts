@@ -1,0 +1,130 @@
+/** The inspector: live connections and event log pushed by the emulator over server-sent events. */
+export {}; // a module, not a global script
+type Connection = {
+  connectionId: string;
+  connectedAt: string;
+  lastActiveAt: string;
+  sourceIp: string;
+  userAgent: string;
+  framesIn: number;
+  framesOut: number;
+  authorizer?: Record<string, unknown>;
+};
+type Entry = {
+  kind: 'invocation' | 'management' | 'connection' | 'disconnect';
+  time: string;
+  connectionId: string;
+  eventType?: string;
+  routeKey?: string;
+  method?: string;
+  status?: number | string;
+  statusCode?: number;
+  reason?: string;
+  durationMs?: number;
+  bodyPreview?: string;
+  error?: string;
+};
+
+const MAX_ROWS = 500; // the server keeps as many; the page never grows past them
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const entries: Entry[] = [];
+
+function cell(text: string, className?: string): HTMLTableCellElement {
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+const time = (iso: string) => iso.slice(11, 23);
+
+function renderConnections(connections: Connection[]): void {
+  $('connections').replaceChildren(
+    ...connections.map((c) => {
+      const row = document.createElement('tr');
+      const disconnect = document.createElement('button');
+      disconnect.type = 'button';
+      disconnect.textContent = 'Disconnect';
+      disconnect.setAttribute('aria-label', `Disconnect ${c.connectionId}`);
+      disconnect.addEventListener('click', () => void fetch(`/inspector/connections/${encodeURIComponent(c.connectionId)}/disconnect`, { method: 'POST' }));
+      const actions = document.createElement('td');
+      actions.append(disconnect);
+      row.append(
+        cell(c.connectionId),
+        cell(time(c.connectedAt)),
+        cell(time(c.lastActiveAt)),
+        cell(c.sourceIp),
+        cell(c.userAgent),
+        cell(String(c.framesIn)),
+        cell(String(c.framesOut)),
+        cell(c.authorizer ? JSON.stringify(c.authorizer) : '—'),
+        actions,
+      );
+      return row;
+    }),
+  );
+  const select = $<HTMLSelectElement>('post-to');
+  const chosen = select.value;
+  select.replaceChildren(...connections.map((c) => new Option(c.connectionId, c.connectionId)));
+  if (connections.some((c) => c.connectionId === chosen)) select.value = chosen;
+}
+
+function describe(entry: Entry): [event: string, route: string, status: string, duration: string, body: string] {
+  switch (entry.kind) {
+    case 'invocation':
+      return [entry.eventType ?? '', entry.routeKey ?? '', String(entry.status), `${entry.durationMs?.toFixed(1)} ms`, entry.error ?? entry.bodyPreview ?? ''];
+    case 'management':
+      return ['@connections', `${entry.method} @connections`, String(entry.status), '', ''];
+    case 'connection':
+      return ['OPEN', '', '', '', ''];
+    case 'disconnect':
+      return ['CLOSE', '', String(entry.statusCode), '', entry.reason ?? ''];
+  }
+}
+
+function renderLog(): void {
+  const byConnection = $<HTMLInputElement>('filter-connection').value.trim();
+  const byRoute = $<HTMLInputElement>('filter-route').value.trim().toLowerCase();
+  const rows = entries
+    .filter((e) => !byConnection || e.connectionId.includes(byConnection))
+    .filter((e) => !byRoute || describe(e)[1].toLowerCase().includes(byRoute))
+    .slice(-MAX_ROWS)
+    .reverse()
+    .map((entry) => {
+      const [event, route, status, duration, body] = describe(entry);
+      const row = document.createElement('tr');
+      row.append(cell(time(entry.time)), cell(entry.connectionId), cell(event), cell(route), cell(status), cell(duration), cell(body, 'preview'));
+      return row;
+    });
+  $('log').replaceChildren(...rows);
+}
+
+function add(entry: Entry): void {
+  entries.push(entry);
+  if (entries.length > MAX_ROWS) entries.splice(0, entries.length - MAX_ROWS);
+}
+
+const events = new EventSource('/inspector/events');
+events.addEventListener('open', () => ($('feed-status').textContent = 'Live'));
+events.addEventListener('error', () => ($('feed-status').textContent = 'Emulator unreachable; retrying…'));
+events.addEventListener('message', (message) => {
+  const data = JSON.parse(message.data) as { type: string; entries?: Entry[]; entry?: Entry; connections?: Connection[] };
+  if (data.type === 'snapshot') {
+    entries.length = 0;
+    for (const entry of data.entries ?? []) add(entry);
+  }
+  if (data.entry) add(data.entry);
+  if (data.connections) renderConnections(data.connections);
+  renderLog();
+});
+
+$('filter-connection').addEventListener('input', renderLog);
+$('filter-route').addEventListener('input', renderLog);
+$<HTMLFormElement>('post-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const id = $<HTMLSelectElement>('post-to').value;
+  const data = $<HTMLInputElement>('post-data').value;
+  if (!id || !data) return;
+  const response = await fetch(`/inspector/connections/${encodeURIComponent(id)}/messages`, { method: 'POST', body: data, headers: { 'content-type': 'text/plain' } });
+  $('post-result').textContent = response.ok ? `Posted to ${id}` : `Failed: HTTP ${response.status}`;
+});

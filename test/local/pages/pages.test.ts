@@ -1,0 +1,125 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../../local/emulator.ts';
+import type { Emulator } from '../../../local/emulator.ts';
+
+process.env.LOG_LEVEL = 'silent';
+const root = join(import.meta.dirname, '..', '..', '..');
+const artifacts = join(root, 'test-results');
+mkdirSync(artifacts, { recursive: true });
+
+let emulator: Emulator;
+let browser: Browser;
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  emulator = await startEmulator({ configPath: join(root, 'serverless.yml'), port: 0, httpPort: 0, log: false, watch: false });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await emulator?.stop();
+});
+
+async function chatAs(name: string, room: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
+  pages.push(page);
+  await page.goto(emulator.pageUrl!);
+  await page.getByLabel('Display name').fill(name);
+  await page.getByLabel('Room', { exact: true }).fill(room);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^Connected as ${name} \\(`));
+  return page;
+}
+
+const feedText = (page: Page) => page.getByRole('list', { name: 'Messages' }).innerText();
+
+async function say(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Message', { exact: true }).fill(text);
+  await page.getByLabel('Message', { exact: true }).press('Enter');
+}
+
+describe('the chat page in Chromium', () => {
+  let ann: Page;
+  let bob: Page;
+  let cat: Page;
+
+  it('two pages in one room exchange messages both ways; a page in another room sees neither', async () => {
+    ann = await chatAs('Ann', 'lobby');
+    bob = await chatAs('Bob', 'lobby');
+    cat = await chatAs('Cat', 'kitchen');
+    await say(ann, 'hello from Ann');
+    await expect.poll(() => feedText(bob)).toContain('Ann: hello from Ann');
+    await expect.poll(() => feedText(ann)).toContain('Ann (you): hello from Ann');
+    await say(bob, 'hi Ann, Bob here');
+    await expect.poll(() => feedText(ann)).toContain('Bob: hi Ann, Bob here');
+    await say(cat, 'anyone in the kitchen?');
+    await expect.poll(() => feedText(cat)).toContain('Cat (you): anyone in the kitchen?');
+    // Cat's own message arrived after Ann's and Bob's were sent: had she been sent theirs, they would be here.
+    expect(await feedText(cat)).not.toMatch(/hello from Ann|Bob here/);
+    expect(await feedText(ann)).not.toContain('kitchen?');
+  });
+
+  it('shows presence: a join and a leave', async () => {
+    await bob.getByLabel('Join room').fill('kitchen');
+    await bob.getByRole('button', { name: 'Join', exact: true }).click();
+    await expect.poll(() => feedText(cat)).toContain('Bob joined');
+    await expect.poll(() => bob.getByRole('list', { name: 'Your rooms' }).innerText()).toContain('#kitchen');
+    await bob.getByRole('button', { name: 'Leave kitchen' }).click();
+    await expect.poll(() => feedText(cat)).toContain('Bob left');
+  });
+
+  it('shows a protocol error for an invalid action', async () => {
+    await ann.getByLabel('Raw frame (any text)').fill('{"action":"dance"}');
+    await ann.getByRole('button', { name: 'Send raw' }).click();
+    await expect.poll(() => ann.getByRole('alert').first().innerText()).toMatch(/^UNKNOWN_ACTION: Unknown action "dance"/);
+    await ann.screenshot({ path: join(artifacts, 'chat.png'), fullPage: true });
+  });
+
+  it('the inspector lists the connections and their events, and disconnecting one closes that page', async () => {
+    const inspector = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    pages.push(inspector);
+    await inspector.goto(`${emulator.pageUrl}inspector`);
+    const connections = inspector.getByRole('table', { name: 'Live connections' });
+    await expect.poll(() => connections.getByRole('row').count()).toBe(4); // header + Ann, Bob, Cat
+    const annId = emulator.listConnections().find((c) => c.framesIn >= 3)?.connectionId;
+    expect(annId).toBeDefined();
+    const log = inspector.getByRole('table', { name: 'Event log' });
+    await expect.poll(() => log.innerText()).toContain('sendmessage');
+    expect(await log.innerText()).toContain('$connect');
+    expect(await log.innerText()).toContain('POST @connections');
+
+    await inspector.getByLabel('Filter by route').fill('$default');
+    await expect.poll(() => log.getByRole('row').count()).toBe(2); // header + Ann's raw frame
+    expect(await log.innerText()).toContain('{"action":"dance"}');
+    await inspector.getByLabel('Filter by route').fill('');
+    await inspector.screenshot({ path: join(artifacts, 'inspector.png'), fullPage: true });
+
+    const bobId = /\(([^)]+)\)$/.exec(await bob.getByRole('status').innerText())![1]!;
+    await inspector.getByLabel('Connection', { exact: true }).selectOption(bobId);
+    await inspector.getByLabel('Message to post').fill('{"type":"message","room":"lobby","name":"Inspector","data":"posted from the inspector"}');
+    await inspector.getByRole('button', { name: 'Post' }).click();
+    await expect.poll(() => feedText(bob)).toContain('Inspector: posted from the inspector');
+    expect(await feedText(ann)).not.toContain('posted from the inspector');
+
+    const annStatus = await ann.getByRole('status').innerText();
+    const id = /\(([^)]+)\)$/.exec(annStatus)![1]!;
+    await inspector.getByRole('button', { name: `Disconnect ${id}` }).click();
+    await expect.poll(() => ann.getByRole('status').innerText()).toMatch(/^Disconnected by the server \(code 1000, Connection deleted\)/);
+    await expect.poll(() => connections.getByRole('row').count()).toBe(3);
+    await expect.poll(() => feedText(bob)).toContain('Ann left');
+  });
+
+  it('reconnects after a drop', async () => {
+    await ann.getByRole('button', { name: 'Reconnect' }).click();
+    await expect.poll(() => ann.getByRole('status').innerText()).toMatch(/^Connected as Ann/);
+    await say(ann, 'back again');
+    await expect.poll(() => feedText(bob)).toContain('Ann: back again');
+  });
+});
