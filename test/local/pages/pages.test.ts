@@ -102,7 +102,7 @@ describe('the chat page in Chromium', () => {
     await inspector.screenshot({ path: join(artifacts, 'inspector.png'), fullPage: true });
 
     const bobId = /\(([^)]+)\)$/.exec(await bob.getByRole('status').innerText())![1]!;
-    await inspector.getByLabel('Connection', { exact: true }).selectOption(bobId);
+    await inspector.getByRole('combobox', { name: 'Connection', exact: true }).selectOption(bobId, { timeout: 5_000 });
     await inspector.getByLabel('Message to post').fill('{"type":"message","room":"lobby","name":"Inspector","data":"posted from the inspector"}');
     await inspector.getByRole('button', { name: 'Post' }).click();
     await expect.poll(() => feedText(bob)).toContain('Inspector: posted from the inspector');
