@@ -39,7 +39,7 @@ export async function startServerlessOffline(options: OfflineOptions): Promise<R
   const offlineConfig = withoutBundler(config.configPath);
   const child = spawn(
     join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'osls'),
-    ['offline', 'start', '--config', basename(offlineConfig), '--stage', options.stage,
+    ['offline', 'start', '--config', basename(offlineConfig), '--stage', options.stage, '--host', '127.0.0.1',
       '--websocketPort', String(options.websocketPort), '--httpPort', String(options.httpPort), '--lambdaPort', String(options.lambdaPort)],
     {
       cwd: root,
@@ -95,14 +95,16 @@ export async function startServerlessOffline(options: OfflineOptions): Promise<R
 }
 
 /**
- * A copy of the config, beside it, without serverless-esbuild: serverless-offline then runs the TypeScript handlers
- * from source with its own loader (tsx), and never shares a `.esbuild/` folder with a concurrent `osls package`.
+ * A copy of the config, beside it, without serverless-esbuild and with serverless-offline: serverless-offline then
+ * runs the TypeScript handlers from source with its own loader (tsx), and never shares a `.esbuild/` folder with a
+ * concurrent `osls package`.
  */
 function withoutBundler(configPath: string): string {
   const document = parseDocument(readFileSync(configPath, 'utf8'));
-  const plugins = document.get('plugins');
-  const list = (plugins as { items?: { value?: unknown }[] } | undefined)?.items;
-  if (list) (plugins as { items: unknown[] }).items = list.filter((item) => item.value !== 'serverless-esbuild');
+  const declared = (document.toJS() as { plugins?: unknown }).plugins;
+  const plugins = (Array.isArray(declared) ? declared : []).filter((plugin) => plugin !== 'serverless-esbuild');
+  if (!plugins.includes('serverless-offline')) plugins.push('serverless-offline');
+  document.set('plugins', plugins);
   const copy = join(dirname(configPath), `.wsgate-offline-${process.pid}-${Date.now()}.yml`);
   writeFileSync(copy, document.toString());
   return copy;

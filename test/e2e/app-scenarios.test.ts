@@ -30,6 +30,7 @@ const KNOWN_DIFFERENCES: Record<string, Record<string, string>> = {
     'frame over 32 KB': 'stays open; the handler answers INVALID_MESSAGE',
     'binary frame': 'stays open; the handler answers UNKNOWN_ACTION',
     'subprotocol offered, none selected': 'accepted with "chat.v1"',
+    'frame no route takes, no $default': 'nothing (dropped silently)',
   },
 };
 
@@ -236,5 +237,24 @@ describe.each(Object.keys(TARGETS) as Target['name'][])('our app on %s', (name) 
       });
       probe(target, 'subprotocol offered, none selected', 'handshake fails on the client (Server sent no subprotocol)', outcome);
     });
+  });
+});
+
+describe.each(Object.keys(TARGETS) as Target['name'][])('a project without $default on %s', (name) => {
+  let target: Target;
+  beforeAll(async () => {
+    target = await TARGETS[name](join(import.meta.dirname, '..', 'fixtures', 'projects', 'behaviour', 'serverless.yml'));
+  }, 60_000);
+  afterAll(() => target?.stop(), 30_000);
+
+  it('answers a frame no route takes with the Forbidden frame', async () => {
+    const client = await connectClient(target.wsUrl);
+    client.send({ action: 'nope' });
+    const outcome = await client.next(() => true, 5_000).then(
+      (frame) => (frame.message === 'Forbidden' && frame.connectionId && frame.requestId ? 'Forbidden frame with connectionId and requestId' : JSON.stringify(frame)),
+      () => 'nothing (dropped silently)',
+    );
+    client.socket.terminate();
+    probe(target, 'frame no route takes, no $default', 'Forbidden frame with connectionId and requestId', outcome);
   });
 });

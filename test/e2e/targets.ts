@@ -20,14 +20,14 @@ const offlineLog = join(resultsDir, 'serverless-offline.log');
 
 const appConfig = join(import.meta.dirname, '..', '..', 'serverless.yml');
 
-export const TARGETS: Record<Target['name'], () => Promise<Target>> = {
-  async wsgate() {
-    const emulator = await startEmulator({ configPath: appConfig, port: 0, httpPort: false, log: false, watch: false });
+export const TARGETS: Record<Target['name'], (configPath?: string) => Promise<Target>> = {
+  async wsgate(configPath = appConfig) {
+    const emulator = await startEmulator({ configPath, port: 0, httpPort: false, log: false, watch: false });
     return { name: 'wsgate', ...emulator, stop: () => emulator.stop() };
   },
-  async 'serverless-offline'() {
+  async 'serverless-offline'(configPath = appConfig) {
     const [websocketPort, httpPort, lambdaPort] = (await freePorts(3)) as [number, number, number];
-    const offline = await startServerlessOffline({ configPath: appConfig, stage: 'dev', websocketPort, httpPort, lambdaPort, output: (chunk) => appendFileSync(offlineLog, chunk) });
+    const offline = await startServerlessOffline({ configPath, stage: 'dev', websocketPort, httpPort, lambdaPort, output: (chunk) => appendFileSync(offlineLog, chunk) });
     return { name: 'serverless-offline', ...offline, stop: () => offline.stop() };
   },
 };
