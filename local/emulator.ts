@@ -104,7 +104,7 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
     // Load every handler now: a missing export fails the start, and the first event does not pay for the import.
     const handlers = [...config.routes.values()].flatMap((r) => (r.authorizer ? [r.handler, r.authorizer.handler] : [r.handler]));
     await Promise.all(handlers.map((handler) => loader.load(handler)));
-    if (options.watch) loader.watch(config.dir);
+    if (options.watch) loader.watch();
   } catch (error) {
     await stop();
     throw error;

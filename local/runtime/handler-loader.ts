@@ -1,7 +1,7 @@
 import { watch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { ConfigError } from '../config/config-error.ts';
 import type { HandlerRef } from '../config/resolve-handler.ts';
@@ -18,27 +18,41 @@ export class HandlerLoader {
   private readonly modules = new Map<string, { generation: number; module: Promise<Record<string, unknown>> }>();
   /** Files any handler imported (outside node_modules): an edit to one of them reloads. */
   private readonly sources = new Set<string>();
-  private watcher: FSWatcher | undefined;
+  private readonly watchers = new Map<string, FSWatcher>();
+  private watching = false;
 
   constructor(private readonly onReload: (file: string) => void = () => {}) {}
 
-  /** Watches `dir` (recursively) for edits to files a handler imported. */
-  watch(dir: string): void {
-    this.watcher = watch(dir, { recursive: true }, (_event, name) => {
-      if (name === null) return;
-      const file = join(dir, name.toString());
-      if (!this.sources.has(file)) return;
-      this.generation += 1;
-      this.onReload(file);
-    });
-    this.watcher.on('error', () => {}); // a vanished folder must not take the emulator down
+  /**
+   * Watches the folders of the files handlers imported (not node_modules): a recursive watch of a project folder
+   * would walk node_modules first, which costs more than the rest of the start-up.
+   */
+  watch(): void {
+    this.watching = true;
+    this.watchImportedFolders();
+  }
+
+  private watchImportedFolders(): void {
+    if (!this.watching) return;
+    for (const folder of new Set([...this.sources].map((file) => dirname(file)))) {
+      if (this.watchers.has(folder)) continue;
+      const watcher = watch(folder, (_event, name) => {
+        if (name === null || !this.sources.has(join(folder, name.toString()))) return;
+        this.generation += 1;
+        this.onReload(join(folder, name.toString()));
+      });
+      watcher.on('error', () => {}); // a vanished folder must not take the emulator down
+      this.watchers.set(folder, watcher);
+    }
   }
 
   async load(ref: HandlerRef): Promise<LambdaHandler> {
     let cached = this.modules.get(ref.file);
     if (cached === undefined || cached.generation !== this.generation) {
-      cached = { generation: this.generation, module: this.importFresh(ref.file) };
+      const module = this.importFresh(ref.file);
+      cached = { generation: this.generation, module };
       this.modules.set(ref.file, cached);
+      void module.then(() => this.watchImportedFolders(), () => {});
     }
     let module: Record<string, unknown>;
     try {
@@ -62,12 +76,14 @@ export class HandlerLoader {
     return tsImport(pathToFileURL(file).href, {
       parentURL: import.meta.url,
       onImport: (url: string) => {
-        if (url.startsWith('file:') && !url.includes('/node_modules/')) this.sources.add(new URL(url).pathname);
+        if (url.startsWith('file:') && !url.includes('/node_modules/')) this.sources.add(fileURLToPath(url.split('?')[0]!));
       },
     }) as Promise<Record<string, unknown>>;
   }
 
   close(): void {
-    this.watcher?.close();
+    this.watching = false;
+    for (const watcher of this.watchers.values()) watcher.close();
+    this.watchers.clear();
   }
 }
