@@ -1,29 +1,9 @@
 /** The inspector: live connections and event log pushed by the emulator over server-sent events. */
-export {}; // a module, not a global script
-type Connection = {
-  connectionId: string;
-  connectedAt: string;
-  lastActiveAt: string;
-  sourceIp: string;
-  userAgent: string;
-  framesIn: number;
-  framesOut: number;
-  authorizer?: Record<string, unknown>;
-};
-type Entry = {
-  kind: 'invocation' | 'management' | 'connection' | 'disconnect';
-  time: string;
-  connectionId: string;
-  eventType?: string;
-  routeKey?: string;
-  method?: string;
-  status?: number | string;
-  statusCode?: number;
-  reason?: string;
-  durationMs?: number;
-  bodyPreview?: string;
-  error?: string;
-};
+import type { ConnectionInfo } from '../../gateway/connection-registry.ts';
+import type { FeedEntry } from '../inspector-feed.ts';
+
+type Connection = ConnectionInfo;
+type Entry = FeedEntry;
 
 const MAX_ROWS = 500; // the server keeps as many; the page never grows past them
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
