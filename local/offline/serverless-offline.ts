@@ -65,7 +65,8 @@ export async function startServerlessOffline(options: OfflineOptions): Promise<R
         const text = chunk.toString();
         output(text);
         seen = (seen + text).slice(-10_000);
-        if (seen.includes(`[websocket] listening on ws://`)) resolve();
+        // "[websocket] listening" comes first, before the HTTP server it rides on accepts: wait for the latter.
+        if (seen.includes('[http for websocket] listening on http://')) resolve();
       };
       child.stdout!.on('data', onData);
       child.stderr!.on('data', onData);
