@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectClient } from '../support/ws-client.ts';
+import { startEmbeddedDynamoDb } from '../../local/dynamodb/embedded-dynamodb.ts';
 import { projectsDir, startProject } from './fixture-projects.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -72,6 +73,25 @@ describe('embedded DynamoDB', () => {
       reader.socket.close();
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe('a DynamoDB given by endpoint (DynamoDB Local, LocalStack)', () => {
+  it('creates the tables there if missing, and keeps them when they exist', async () => {
+    const external = await startEmbeddedDynamoDb();
+    try {
+      for (let start = 0; start < 2; start++) {
+        const emulator = await startProject('tables', { dynamodbEndpoint: external.endpoint });
+        expect(emulator.dynamodbEndpoint).toBe(external.endpoint);
+        const client = await connectClient(emulator.wsUrl);
+        client.send(start === 0 ? { id: 'x', text: 'written on the first start' } : { id: 'x' });
+        expect(await client.next(() => true)).toEqual({ table: 'notes-dev', text: 'written on the first start' });
+        client.socket.close();
+        await emulator.stop();
+      }
+    } finally {
+      await external.stop();
     }
   });
 });

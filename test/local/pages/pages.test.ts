@@ -116,6 +116,13 @@ describe('the chat page in Chromium', () => {
     await expect.poll(() => feedText(bob)).toContain('Ann left');
   });
 
+  it('stays readable on a narrow window, without sideways scrolling', async () => {
+    await ann.setViewportSize({ width: 360, height: 740 });
+    expect(await ann.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await ann.getByLabel('Message', { exact: true }).isVisible()).toBe(true);
+    await ann.screenshot({ path: join(artifacts, 'chat-narrow.png'), fullPage: true });
+  });
+
   it('reconnects after a drop', async () => {
     await ann.getByRole('button', { name: 'Reconnect' }).click();
     await expect.poll(() => ann.getByRole('status').innerText()).toMatch(/^Connected as Ann/);
