@@ -33,6 +33,7 @@ export function connectClient(url: string, options: WebSocket.ClientOptions = {}
       reject(Object.assign(new Error(`handshake refused: ${response.statusCode}`), { statusCode: response.statusCode })),
     );
     socket.once('error', reject);
+    socket.on('error', () => {}); // after the handshake, errors end in a close, which `closed` reports
     socket.once('open', () =>
       resolve({
         socket,
