@@ -10,6 +10,7 @@ import type {
   MembersPage,
 } from '../../domain/ports.ts';
 import type { ChatDeps } from '../../domain/deps.ts';
+import { chatRouter, connect } from '../../domain/chat.ts';
 
 /** Hand-written fake of the repository port: members kept in insertion order, pages by offset. */
 export class InMemoryConnectionRepository implements ConnectionRepository {
@@ -101,3 +102,16 @@ export function fakeDeps(overrides: Partial<ChatDeps['broadcast']> = {}) {
   };
   return { deps, connections, gateway, clock };
 }
+
+/** Alice and Bob in `lobby`, Carol in `ops`, nothing sent yet; `say` dispatches a client frame. */
+export async function chatWorld() {
+  const world = fakeDeps();
+  await connect(world.deps, { connectionId: 'alice', name: 'Alice' });
+  await connect(world.deps, { connectionId: 'bob', name: 'Bob' });
+  await connect(world.deps, { connectionId: 'carol', room: 'ops', name: 'Carol' });
+  world.gateway.sent.length = 0;
+  const say = (connectionId: string, payload: Record<string, unknown>) => chatRouter.dispatch(world.deps, { connectionId, payload });
+  return { ...world, say };
+}
+
+export type ChatWorld = Awaited<ReturnType<typeof chatWorld>>;
