@@ -133,6 +133,8 @@ export class WebSocketGateway {
       if (outcome.error !== undefined) return this.refuseConnecting(connection, socket, 500, 'Internal server error');
       const result = outcome.result as { statusCode?: number; headers?: Record<string, string>; body?: string } | undefined;
       const status = Number(result?.statusCode ?? 200);
+      // A statusCode that is no HTTP status is a malformed proxy response: API Gateway answers 502.
+      if (!Number.isInteger(status) || status < 100 || status > 599) return this.refuseConnecting(connection, socket, 502, 'Malformed Lambda proxy response');
       if (status < 200 || status > 299) return this.refuseConnecting(connection, socket, status, result?.body ?? '');
       // Subprotocols are never echoed: only one the handler returns is selected.
       protocol = Object.entries(result?.headers ?? {}).find(([name]) => name.toLowerCase() === 'sec-websocket-protocol')?.[1];

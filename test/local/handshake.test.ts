@@ -18,6 +18,10 @@ describe('$connect', () => {
     await expect(connectClient(`${behaviour.wsUrl}?status=${status}`)).rejects.toMatchObject({ statusCode: status });
   });
 
+  it('refuses with 502 when the handler returns a statusCode that is no HTTP status', async () => {
+    await expect(connectClient(`${behaviour.wsUrl}?status=oops`)).rejects.toMatchObject({ statusCode: 502 });
+  });
+
   it('serves at / and at /{stage}, and refuses other paths with 403', async () => {
     const root = await connectClient(behaviour.wsUrl.replace(/\/test$/, '/'));
     root.socket.close();
