@@ -23,4 +23,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3000/config.json').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
 # Inside a container the emulator must listen on all interfaces for the published ports to reach it.
-CMD ["node_modules/.bin/tsx", "local/cli.ts", "--config", "serverless.yml", "--host", "0.0.0.0", "--port", "3001", "--http-port", "3000"]
+CMD ["node", "--import", "tsx", "local/cli.ts", "--config", "serverless.yml", "--host", "0.0.0.0", "--port", "3001", "--http-port", "3000"]

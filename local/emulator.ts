@@ -99,17 +99,6 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
   stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())), () => server.closeAllConnections());
   stops.push(() => gateway.closeAll());
 
-  try {
-    await createTables(dynamodbEndpoint, config.region, config.tables);
-    // Load every handler now: a missing export fails the start, and the first event does not pay for the import.
-    const handlers = [...config.routes.values()].flatMap((r) => (r.authorizer ? [r.handler, r.authorizer.handler] : [r.handler]));
-    await Promise.all(handlers.map((handler) => loader.load(handler)));
-    if (options.watch) loader.watch();
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-
   const emulator: Emulator = {
     wsUrl: `ws://${address}:${port}/${config.stage}`,
     connectionsUrl,
@@ -124,15 +113,25 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
       await stop();
     },
   };
-  if (options.httpPort !== false) {
-    try {
-      const pages = await startPages(emulator, { port: options.httpPort, host: options.host });
-      emulator.pageUrl = pages.url;
-      stops.push(() => pages.stop());
-    } catch (error) {
-      await stop();
-      throw error;
-    }
+
+  // Tables, handlers and pages get ready side by side. Every handler is loaded now: a missing export fails the
+  // start, and the first event does not pay for the import.
+  const handlers = [...config.routes.values()].flatMap((r) => (r.authorizer ? [r.handler, r.authorizer.handler] : [r.handler]));
+  const ready = await Promise.allSettled([
+    createTables(dynamodbEndpoint, config.region, config.tables),
+    Promise.all(handlers.map((handler) => loader.load(handler))),
+    options.httpPort === false ? undefined : startPages(emulator, { port: options.httpPort, host: options.host }),
+  ]);
+  const pages = ready[2].status === 'fulfilled' ? ready[2].value : undefined;
+  if (pages) {
+    emulator.pageUrl = pages.url;
+    stops.push(() => pages.stop());
   }
+  const failed = ready.find((outcome) => outcome.status === 'rejected');
+  if (failed) {
+    await stop();
+    throw failed.reason;
+  }
+  if (options.watch) loader.watch();
   return emulator;
 }

@@ -25,8 +25,9 @@ describe('docker-compose.yml and the Dockerfile', () => {
   });
 
   it("run the emulator's CLI with flags it accepts, on all interfaces, on the published ports", () => {
-    const [program, script, ...args] = compose.services.app.command as string[];
-    expect([program, script]).toEqual(['node_modules/.bin/tsx', 'local/cli.ts']);
+    const [program, flag, loader, script, ...args] = compose.services.app.command as string[];
+    expect([program, flag, loader, script]).toEqual(['node', '--import', 'tsx', 'local/cli.ts']);
+    expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start).toBe('node --import tsx local/cli.ts');
     const options = emulatorOptions(cliOptions(args) as object);
     expect(options).toMatchObject({ configPath: 'serverless.yml', host: '0.0.0.0', port: 3001, httpPort: 3000 });
     expect(compose.services.app.ports).toEqual([`${options.port}:${options.port}`, `${options.httpPort}:${options.httpPort}`]);
