@@ -47,6 +47,15 @@ export async function startPages(emulator: Emulator, options: { port: number; ho
       streams.delete(res);
     });
   });
+  // text/plain POSTs need no CORS preflight, so without this any web page open in the same browser could disconnect
+  // or write to local connections. The inspector's own fetches carry its origin, which matches the Host it used.
+  app.use('/inspector/connections', (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin !== undefined && (!URL.canParse(origin) || new URL(origin).host !== req.headers.host)) {
+      return void res.status(403).json({ message: `Requests from ${origin} may not act on connections` });
+    }
+    next();
+  });
   app.post('/inspector/connections/:id/disconnect', (req, res) => {
     const outcome = emulator.disconnect(req.params.id);
     res.status(outcome === 'gone' ? 410 : 204).end();

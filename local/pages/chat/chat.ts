@@ -13,6 +13,9 @@ let socket: WebSocket | undefined;
 let myId = '';
 let closedByUser = false;
 const rooms = new Set<string>();
+/** Rooms held when the last connection closed: a reconnect joins them again, as the user expects. */
+let roomsToRejoin: string[] = [];
+const MAX_LINES = 1_000; // a long session must not grow the page without bound
 
 function setStatus(state: 'idle' | 'connecting' | 'open' | 'closed', text: string): void {
   statusLine.dataset.state = state;
@@ -35,6 +38,7 @@ function addLine(kind: 'message' | 'presence' | 'error' | 'info', text: string, 
   }
   item.append(document.createTextNode(text));
   feed.append(item);
+  while (feed.childElementCount > MAX_LINES) feed.firstElementChild!.remove();
   feed.scrollTop = feed.scrollHeight;
 }
 
@@ -87,6 +91,7 @@ function onFrame(frame: Frame): void {
       for (const room of frame.rooms) rooms.add(room);
       renderRooms();
       setStatus('open', `Connected as ${frame.name} (${frame.connectionId})`);
+      for (const room of roomsToRejoin.splice(0)) if (!rooms.has(room)) send({ action: 'join', room });
       break;
     case 'error':
       addLine('error', `${frame.code}: ${frame.message}`);
@@ -98,15 +103,23 @@ function onFrame(frame: Frame): void {
 }
 
 async function connect(): Promise<void> {
-  const config = (await (await fetch('/config.json')).json()) as { wsUrl: string };
-  const url = new URL(config.wsUrl);
-  url.hostname = location.hostname; // reachable the way this page was (inside a container the server binds 0.0.0.0)
   const name = $<HTMLInputElement>('name').value.trim();
   const room = $<HTMLInputElement>('room').value.trim() || 'lobby';
-  url.searchParams.set('room', room);
-  if (name) url.searchParams.set('name', name);
   closedByUser = false;
   setStatus('connecting', 'Connecting…');
+  let url: URL;
+  try {
+    // The page learns where the emulator listens from the server that served it; nothing is hard-coded.
+    const response = await fetch('/config.json');
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    url = new URL(((await response.json()) as { wsUrl: string }).wsUrl);
+  } catch (error) {
+    setStatus('closed', `Could not reach the emulator (${error instanceof Error ? error.message : String(error)}). Press Reconnect to try again.`);
+    return;
+  }
+  url.hostname = location.hostname; // reachable the way this page was (inside a container the server binds 0.0.0.0)
+  url.searchParams.set('room', room);
+  if (name) url.searchParams.set('name', name);
   const ws = new WebSocket(url);
   socket = ws;
   ws.addEventListener('open', () => {
@@ -114,18 +127,23 @@ async function connect(): Promise<void> {
     send({ action: 'whoami' });
   });
   ws.addEventListener('message', (event) => {
+    let frame: unknown;
     try {
-      onFrame(JSON.parse(String(event.data)) as Frame);
+      frame = JSON.parse(String(event.data));
     } catch {
-      addLine('info', String(event.data));
+      frame = undefined;
     }
+    if (typeof frame === 'object' && frame !== null) onFrame(frame as Frame);
+    else addLine('info', String(event.data));
   });
   ws.addEventListener('close', (event) => {
     if (socket !== ws) return;
+    roomsToRejoin = closedByUser ? [] : [...rooms];
     rooms.clear();
     renderRooms();
+    // A refused handshake (HTTP 400 for a bad room or name) reaches a browser only as 1006.
     const why = event.code === 1006 ? 'the connection was refused or dropped' : `code ${event.code}${event.reason ? `, ${event.reason}` : ''}`;
-    setStatus('closed', closedByUser ? 'Disconnected' : `Disconnected by the server (${why}). Press Reconnect to connect again.`);
+    setStatus('closed', closedByUser ? 'Disconnected. Press Reconnect to connect again.' : `Disconnected by the server (${why}). Press Reconnect to connect again.`);
   });
 }
 

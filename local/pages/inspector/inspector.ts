@@ -9,14 +9,27 @@ const MAX_ROWS = 500; // the server keeps as many; the page never grows past the
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const entries: Entry[] = [];
 
-function cell(text: string, className?: string): HTMLTableCellElement {
+function cell(text: string, className?: string, title?: string): HTMLTableCellElement {
   const td = document.createElement('td');
   td.textContent = text;
   if (className) td.className = className;
+  if (title) td.title = title;
   return td;
 }
 
-const time = (iso: string) => iso.slice(11, 23);
+/** HH:MM:SS.mmm (UTC) in the cell; the full ISO time on hover. */
+const timeCell = (iso: string) => cell(iso.slice(11, 23), undefined, iso);
+
+/** Says how an action went, in the page's status line for actions. */
+async function report(action: Promise<Response>, done: string): Promise<void> {
+  try {
+    const response = await action;
+    const gone = response.status === 410 ? ' (the connection is gone)' : '';
+    $('action-result').textContent = response.ok ? done : `Failed: HTTP ${response.status}${gone}`;
+  } catch (error) {
+    $('action-result').textContent = `Failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
 
 function renderConnections(connections: Connection[]): void {
   $('connections').replaceChildren(
@@ -26,13 +39,15 @@ function renderConnections(connections: Connection[]): void {
       disconnect.type = 'button';
       disconnect.textContent = 'Disconnect';
       disconnect.setAttribute('aria-label', `Disconnect ${c.connectionId}`);
-      disconnect.addEventListener('click', () => void fetch(`/inspector/connections/${encodeURIComponent(c.connectionId)}/disconnect`, { method: 'POST' }));
+      disconnect.addEventListener('click', () =>
+        void report(fetch(`/inspector/connections/${encodeURIComponent(c.connectionId)}/disconnect`, { method: 'POST' }), `Disconnected ${c.connectionId}`),
+      );
       const actions = document.createElement('td');
       actions.append(disconnect);
       row.append(
-        cell(c.connectionId),
-        cell(time(c.connectedAt)),
-        cell(time(c.lastActiveAt)),
+        cell(c.connectionId, 'id'),
+        timeCell(c.connectedAt),
+        timeCell(c.lastActiveAt),
         cell(c.sourceIp),
         cell(c.userAgent),
         cell(String(c.framesIn)),
@@ -52,7 +67,7 @@ function renderConnections(connections: Connection[]): void {
 function describe(entry: Entry): [event: string, route: string, status: string, duration: string, body: string] {
   switch (entry.kind) {
     case 'invocation':
-      return [entry.eventType ?? '', entry.routeKey ?? '', String(entry.status), `${entry.durationMs?.toFixed(1)} ms`, entry.error ?? entry.bodyPreview ?? ''];
+      return [entry.eventType ?? '', entry.routeKey ?? '', String(entry.status), `${entry.durationMs?.toFixed(1)} ms`, [entry.error, entry.bodyPreview].filter(Boolean).join(' — ')];
     case 'management':
       return ['@connections', `${entry.method} @connections`, String(entry.status), '', ''];
     case 'connection':
@@ -73,10 +88,19 @@ function renderLog(): void {
     .map((entry) => {
       const [event, route, status, duration, body] = describe(entry);
       const row = document.createElement('tr');
-      row.append(cell(time(entry.time)), cell(entry.connectionId), cell(event), cell(route), cell(status), cell(duration), cell(body, 'preview'));
+      row.append(timeCell(entry.time), cell(entry.connectionId, 'id'), cell(event), cell(route), cell(status), cell(duration), cell(body, 'preview'));
       return row;
     });
   $('log').replaceChildren(...rows);
+}
+
+/** Under a burst of events the log is redrawn once per burst, not once per event. */
+let renderPending: ReturnType<typeof setTimeout> | undefined;
+function scheduleLogRender(): void {
+  renderPending ??= setTimeout(() => {
+    renderPending = undefined;
+    renderLog();
+  }, 50);
 }
 
 function add(entry: Entry): void {
@@ -95,7 +119,7 @@ events.addEventListener('message', (message) => {
   }
   if (data.entry) add(data.entry);
   if (data.connections) renderConnections(data.connections);
-  renderLog();
+  scheduleLogRender();
 });
 
 $('filter-connection').addEventListener('input', renderLog);
@@ -105,6 +129,5 @@ $<HTMLFormElement>('post-form').addEventListener('submit', async (event) => {
   const id = $<HTMLSelectElement>('post-to').value;
   const data = $<HTMLInputElement>('post-data').value;
   if (!id || !data) return;
-  const response = await fetch(`/inspector/connections/${encodeURIComponent(id)}/messages`, { method: 'POST', body: data, headers: { 'content-type': 'text/plain' } });
-  $('post-result').textContent = response.ok ? `Posted to ${id}` : `Failed: HTTP ${response.status}`;
+  await report(fetch(`/inspector/connections/${encodeURIComponent(id)}/messages`, { method: 'POST', body: data, headers: { 'content-type': 'text/plain' } }), `Posted to ${id}`);
 });

@@ -39,6 +39,14 @@ async function chatAs(name: string, room: string): Promise<Page> {
 }
 
 const feedText = (page: Page) => page.getByRole('list', { name: 'Messages' }).innerText();
+const roomsText = (page: Page) => page.getByRole('list', { name: 'Your rooms' }).innerText();
+
+/** The connection id the page shows in its status line: "Connected as Ann (U_vNFdo2IAMCIoA=)". */
+async function idOf(page: Page): Promise<string> {
+  const id = /^Connected as .+ \(([A-Za-z0-9_-]{15}=)\)$/.exec(await page.getByRole('status').innerText())?.[1];
+  expect(id).toBeDefined();
+  return id!;
+}
 
 async function say(page: Page, text: string): Promise<void> {
   await page.getByLabel('Message', { exact: true }).fill(text);
@@ -46,6 +54,11 @@ async function say(page: Page, text: string): Promise<void> {
 }
 
 describe('the chat page in Chromium', () => {
+  it('learns the WebSocket URL from the page server', async () => {
+    const config = await (await fetch(`${emulator.pageUrl}config.json`)).json();
+    expect(config).toMatchObject({ wsUrl: emulator.wsUrl, stage: emulator.stage, connectionsUrl: emulator.connectionsUrl });
+  });
+
   let ann: Page;
   let bob: Page;
   let cat: Page;
@@ -83,13 +96,27 @@ describe('the chat page in Chromium', () => {
   });
 
   it('the inspector lists the connections and their events, and disconnecting one closes that page', async () => {
+    const [annId, bobId, catId] = [await idOf(ann), await idOf(bob), await idOf(cat)];
     const inspector = await browser.newPage({ viewport: { width: 1300, height: 900 } });
     pages.push(inspector);
     await inspector.goto(`${emulator.pageUrl}inspector`);
     const connections = inspector.getByRole('table', { name: 'Live connections' });
     await expect.poll(() => connections.getByRole('row').count()).toBe(4); // header + Ann, Bob, Cat
-    const annId = emulator.listConnections().find((c) => c.framesIn >= 3)?.connectionId;
-    expect(annId).toBeDefined();
+    const annRow = connections.getByRole('row').filter({ hasText: annId });
+    expect(await annRow.getByRole('cell').allInnerTexts()).toEqual([
+      annId,
+      expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3}$/),
+      expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3}$/),
+      '127.0.0.1',
+      expect.stringContaining('HeadlessChrome'),
+      '3', // whoami, sendmessage, the raw frame
+      expect.stringMatching(/^\d+$/),
+      '—',
+      'Disconnect',
+    ]);
+    expect(await connections.innerText()).toContain(bobId);
+    expect(await connections.innerText()).toContain(catId);
+
     const log = inspector.getByRole('table', { name: 'Event log' });
     await expect.poll(() => log.innerText()).toContain('sendmessage');
     expect(await log.innerText()).toContain('$connect');
@@ -97,23 +124,44 @@ describe('the chat page in Chromium', () => {
 
     await inspector.getByLabel('Filter by route').fill('$default');
     await expect.poll(() => log.getByRole('row').count()).toBe(2); // header + Ann's raw frame
-    expect(await log.innerText()).toContain('{"action":"dance"}');
+    expect(await log.getByRole('row').nth(1).getByRole('cell').allInnerTexts()).toEqual([
+      expect.any(String),
+      annId,
+      'MESSAGE',
+      '$default',
+      '400',
+      expect.stringMatching(/^\d+\.\d ms$/),
+      '{"action":"dance"}',
+    ]);
     await inspector.getByLabel('Filter by route').fill('');
-    await inspector.screenshot({ path: join(artifacts, 'inspector.png'), fullPage: true });
+    await inspector.getByLabel('Filter by connection').fill(annId);
+    await expect.poll(async () => new Set((await log.getByRole('row').allInnerTexts()).slice(1).map((row) => row.split('\t')[1]))).toEqual(new Set([annId]));
+    expect(await log.innerText()).toMatch(/\$default[\s\S]*sendmessage[\s\S]*whoami[\s\S]*\$connect/); // newest first
+    await inspector.getByLabel('Filter by connection').fill('');
 
-    const bobId = /\(([^)]+)\)$/.exec(await bob.getByRole('status').innerText())![1]!;
     await inspector.getByRole('combobox', { name: 'Connection', exact: true }).selectOption(bobId, { timeout: 5_000 });
     await inspector.getByLabel('Message to post').fill('{"type":"message","room":"lobby","name":"Inspector","data":"posted from the inspector"}');
     await inspector.getByRole('button', { name: 'Post' }).click();
     await expect.poll(() => feedText(bob)).toContain('Inspector: posted from the inspector');
+    expect(await inspector.getByRole('status').filter({ hasText: 'Posted' }).innerText()).toBe(`Posted to ${bobId}`);
     expect(await feedText(ann)).not.toContain('posted from the inspector');
 
-    const annStatus = await ann.getByRole('status').innerText();
-    const id = /\(([^)]+)\)$/.exec(annStatus)![1]!;
-    await inspector.getByRole('button', { name: `Disconnect ${id}` }).click();
+    await inspector.getByRole('button', { name: `Disconnect ${annId}` }).click();
     await expect.poll(() => ann.getByRole('status').innerText()).toMatch(/^Disconnected by the server \(code 1000, Connection deleted\)/);
     await expect.poll(() => connections.getByRole('row').count()).toBe(3);
+    expect(await connections.innerText()).not.toContain(annId);
     await expect.poll(() => feedText(bob)).toContain('Ann left');
+    await inspector.getByLabel('Filter by route').fill('$disconnect');
+    await expect.poll(() => log.innerText()).toContain(annId);
+    await inspector.getByLabel('Filter by route').fill('');
+    await inspector.screenshot({ path: join(artifacts, 'inspector.png'), fullPage: true });
+  });
+
+  it('refuses inspector actions sent from another origin', async () => {
+    const id = await idOf(bob);
+    const response = await fetch(`${emulator.pageUrl}inspector/connections/${encodeURIComponent(id)}/disconnect`, { method: 'POST', headers: { origin: 'http://elsewhere.example' } });
+    expect(response.status).toBe(403);
+    expect(emulator.listConnections().map((c) => c.connectionId)).toContain(id);
   });
 
   it('stays readable on a narrow window, without sideways scrolling', async () => {
@@ -123,9 +171,19 @@ describe('the chat page in Chromium', () => {
     await ann.screenshot({ path: join(artifacts, 'chat-narrow.png'), fullPage: true });
   });
 
-  it('reconnects after a drop', async () => {
+  it('reconnects after a drop and joins its rooms again', async () => {
     await ann.getByRole('button', { name: 'Reconnect' }).click();
     await expect.poll(() => ann.getByRole('status').innerText()).toMatch(/^Connected as Ann/);
+    await ann.getByLabel('Join room').fill('garden');
+    await ann.getByLabel('Join room').press('Enter');
+    await expect.poll(() => roomsText(ann)).toContain('#garden');
+
+    expect(emulator.disconnect(await idOf(ann))).toBe('delivered');
+    await expect.poll(() => ann.getByRole('status').innerText()).toMatch(/^Disconnected by the server/);
+    expect(await roomsText(ann)).toBe('');
+    await ann.getByRole('button', { name: 'Reconnect' }).click();
+    await expect.poll(() => roomsText(ann)).toMatch(/#garden[\s\S]*#lobby/);
+    await ann.getByLabel('Send to room').selectOption('lobby');
     await say(ann, 'back again');
     await expect.poll(() => feedText(bob)).toContain('Ann: back again');
   });
