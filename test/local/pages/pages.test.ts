@@ -79,6 +79,14 @@ describe('the chat page in Chromium', () => {
     expect(await feedText(ann)).not.toContain('kitchen?');
   });
 
+  it('shows what people send as text, never as markup', async () => {
+    const markup = '<img src=x onerror="document.title=\'owned\'"><b>bold</b>';
+    await say(bob, markup);
+    await expect.poll(() => feedText(ann)).toContain(`Bob: ${markup}`);
+    expect(await ann.getByRole('list', { name: 'Messages' }).locator('img, b').count()).toBe(0);
+    expect(await ann.title()).toBe('wsgate chat');
+  });
+
   it('shows presence: a join and a leave', async () => {
     await bob.getByLabel('Join room').fill('kitchen');
     await bob.getByRole('button', { name: 'Join', exact: true }).click();
