@@ -44,13 +44,13 @@ export function cliOptions(argv: string[]): Partial<EmulatorOptions> | 'help' {
   const number = (flag: string, value: string | undefined, scale = 1) => {
     if (value === undefined) return undefined;
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new ConfigError('CONFIG_INVALID', `--${flag} must be a number; got "${value}"`);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new ConfigError('CONFIG_INVALID', `--${flag} must be a number; got "${value}"\n\n${USAGE}`);
     return n * scale;
   };
   return {
     configPath: parsed.config,
     port: number('port', parsed.port),
-    httpPort: number('http-port', parsed['http-port']),
+    httpPort: number('http-port', parsed['http-port']) ?? 3000, // the CLI always serves the pages
     stage: parsed.stage,
     host: parsed.host,
     persistDir: parsed.persist,

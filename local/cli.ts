@@ -26,8 +26,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
 }
 
-// A handler's stray rejection is logged, never fatal: the emulator keeps serving everyone else.
-process.on('unhandledRejection', (reason) => console.error('wsgate: unhandled rejection in a handler:', reason));
+// Handlers run in this process: a stray rejection or a throw from a handler's timer is logged, never fatal, so the
+// emulator keeps serving every other connection (on AWS it would only have failed that one invocation).
+process.on('unhandledRejection', (reason) => console.error('wsgate: unhandled rejection (from a handler?):', reason));
+process.on('uncaughtException', (error) => console.error('wsgate: uncaught exception (from a handler?):', error));
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof TypeError) console.error(`wsgate: ${error.message}`);

@@ -4,59 +4,73 @@ export interface EmulatorOptions {
   configPath: string;
   /** WebSocket + @connections port; 0 picks a free one. Default 3001. */
   port: number;
-  /** Browser pages port; 0 picks a free one; false serves none. Default 3000. */
-  httpPort: number | false;
+  /** Serve the browser pages on this port (0 picks a free one). Default: none (the CLI serves them on 3000). */
+  httpPort?: number | false;
   /** Interface to bind. Default `127.0.0.1`. */
   host: string;
-  /** Default: `provider.stage`, else `dev`. */
+  /** Default: `provider.stage` (resolved), else `dev`. */
   stage?: string;
   /** Keep the embedded DynamoDB's data in this folder across restarts. Default: in memory. */
   persistDir?: string;
-  /** Use this DynamoDB instead of the embedded one. Default: `AWS_ENDPOINT_URL_DYNAMODB` when set. */
+  /** Use this DynamoDB (DynamoDB Local, LocalStack) instead of the embedded one. Default: `AWS_ENDPOINT_URL_DYNAMODB` when set. */
   dynamodbEndpoint?: string;
   /** API Gateway closes a connection idle this long with 1001. Default 600,000 (10 min). */
   idleTimeoutMs: number;
   /** API Gateway closes every connection after this long with 1001. Default 7,200,000 (2 h). */
   maxDurationMs: number;
-  /** API Gateway gives up on an integration after this long. Default 29,000. */
+  /** API Gateway gives up on an integration after this long (or the function's `timeout`, if lower). Default 29,000. */
   integrationTimeoutMs: number;
+  /** New connections per second before handshakes get 429, as API Gateway's account quota. Default 500; `Infinity` for none. */
+  connectionsPerSecond: number;
   /** Reload a handler when a file it imports changes. Default true. */
   watch: boolean;
   /** One readable line per event; false is silent. Default `console.log`. */
   log: ((line: string) => void) | false;
 }
 
-export const EMULATOR_DEFAULTS: EmulatorOptions = {
+export const EMULATOR_DEFAULTS: Readonly<EmulatorOptions> = {
   configPath: 'serverless.yml',
   port: 3001,
-  httpPort: 3000,
   host: '127.0.0.1',
   idleTimeoutMs: 600_000,
   maxDurationMs: 7_200_000,
   integrationTimeoutMs: 29_000,
+  connectionsPerSecond: 500,
   watch: true,
   log: (line) => console.log(line),
 };
 
-/** Merges options over the defaults; an invalid value fails at once with a TypeError naming the key. */
+const OPTIONAL_KEYS = ['httpPort', 'stage', 'persistDir', 'dynamodbEndpoint'] as const;
+
+/**
+ * Merges options over the defaults (an `undefined` value keeps the default); an unknown key or an invalid value fails
+ * at once with a TypeError naming the key.
+ */
 export function emulatorOptions(given: Partial<EmulatorOptions> = {}): EmulatorOptions {
-  const options = { ...EMULATOR_DEFAULTS, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
-  const known = new Set([...Object.keys(EMULATOR_DEFAULTS), 'stage', 'persistDir', 'dynamodbEndpoint']);
-  for (const key of Object.keys(given)) if (!known.has(key)) throw new TypeError(`Unknown emulator option "${key}"`);
-  const port = (key: 'port' | 'httpPort') => {
-    const value = options[key];
-    if (key === 'httpPort' && value === false) return;
-    if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 65_535) {
-      throw new TypeError(`Option "${key}" must be a port number from 0 to 65535; got ${JSON.stringify(value)}`);
-    }
+  if (given === null || typeof given !== 'object') throw new TypeError('startEmulator takes an options object');
+  const known = new Set<string>([...Object.keys(EMULATOR_DEFAULTS), ...OPTIONAL_KEYS]);
+  for (const key of Object.keys(given)) if (!known.has(key)) throw new TypeError(`Unknown emulator option "${key}"; known: ${[...known].join(', ')}`);
+  const options: EmulatorOptions = { ...EMULATOR_DEFAULTS, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
+
+  const fail = (key: keyof EmulatorOptions, expected: string): never => {
+    throw new TypeError(`Option "${key}" must be ${expected}; got ${JSON.stringify(options[key]) ?? String(options[key])}`);
   };
-  port('port');
-  port('httpPort');
+  const isPort = (value: unknown) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65_535;
+  if (!isPort(options.port)) fail('port', 'a port number from 0 to 65535');
+  if (options.httpPort !== undefined && options.httpPort !== false && !isPort(options.httpPort)) fail('httpPort', 'a port number from 0 to 65535, or false');
   for (const key of ['idleTimeoutMs', 'maxDurationMs', 'integrationTimeoutMs'] as const) {
-    if (!Number.isFinite(options[key]) || options[key] <= 0) throw new TypeError(`Option "${key}" must be a positive number of milliseconds; got ${JSON.stringify(options[key])}`);
+    if (typeof options[key] !== 'number' || !Number.isFinite(options[key]) || options[key] <= 0) fail(key, 'a positive number of milliseconds');
   }
-  if (typeof options.configPath !== 'string' || options.configPath === '') throw new TypeError('Option "configPath" must be a path');
-  if (typeof options.host !== 'string' || options.host === '') throw new TypeError('Option "host" must be an interface address');
-  if (options.log !== false && typeof options.log !== 'function') throw new TypeError('Option "log" must be a function or false');
+  if (typeof options.connectionsPerSecond !== 'number' || !(options.connectionsPerSecond >= 1)) fail('connectionsPerSecond', 'a number ≥ 1 (Infinity for no limit)');
+  if (typeof options.configPath !== 'string' || options.configPath === '') fail('configPath', 'the path of a serverless.yml');
+  if (typeof options.host !== 'string' || options.host === '') fail('host', 'an interface address such as 127.0.0.1');
+  // API Gateway stage names: letters, digits, hyphens and underscores.
+  if (options.stage !== undefined && (typeof options.stage !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(options.stage))) fail('stage', 'letters, digits, "-" or "_"');
+  if (options.persistDir !== undefined && (typeof options.persistDir !== 'string' || options.persistDir === '')) fail('persistDir', 'a folder path');
+  if (options.dynamodbEndpoint !== undefined && (typeof options.dynamodbEndpoint !== 'string' || !/^https?:\/\/./.test(options.dynamodbEndpoint))) {
+    fail('dynamodbEndpoint', 'an http(s) URL such as http://127.0.0.1:8000');
+  }
+  if (typeof options.watch !== 'boolean') fail('watch', 'true or false');
+  if (options.log !== false && typeof options.log !== 'function') fail('log', 'a function or false');
   return options;
 }

@@ -1,137 +1,205 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { relative } from 'node:path';
+import { ConfigError } from './config/config-error.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { EmulatorConfig } from './config/load-config.ts';
 import { createTables, startEmbeddedDynamoDb } from './dynamodb/embedded-dynamodb.ts';
 import { emulatorOptions } from './emulator-options.ts';
 import type { EmulatorOptions } from './emulator-options.ts';
-import type { ConnectionInfo } from './gateway/connection-registry.ts';
+import type { ConnectionInfo, DisconnectRecord } from './gateway/connection-registry.ts';
+import type { InvocationRecord } from './gateway/lambda-integration.ts';
 import { WebSocketGateway } from './gateway/websocket-gateway.ts';
-import type { InvocationRecord } from './gateway/websocket-gateway.ts';
+import { ConnectionManagement } from './management-api/connection-management.ts';
+import type { ManagementRecord, PostToConnectionOutcome } from './management-api/connection-management.ts';
 import { connectionsApi } from './management-api/connections-api.ts';
-import type { ManagementRecord } from './management-api/connections-api.ts';
 import { startPages } from './pages/server.ts';
 import { HandlerLoader } from './runtime/handler-loader.ts';
 import { applyEnvironment, handlerEnvironment } from './runtime/handler-environment.ts';
 
+export { EMULATOR_DEFAULTS } from './emulator-options.ts';
 export type { EmulatorOptions } from './emulator-options.ts';
+export type { ConnectionInfo, DisconnectRecord, InvocationRecord, ManagementRecord, PostToConnectionOutcome };
 
 /**
- * A running emulator. `events` feeds the inspector:
- * - `connection` (ConnectionInfo) once a handshake completes;
- * - `disconnect` ({ connectionId, statusCode, reason, time });
- * - `invocation` (InvocationRecord) for every handler run, and for a frame no route took (status `Forbidden`);
- * - `management` (ManagementRecord) for every @connections call.
+ * What `Emulator.events` emits, event name -> listener arguments:
+ * - `connection`: a handshake completed (after the authorizer and $connect accepted it);
+ * - `disconnect`: a connection closed, with the code $disconnect sees (emitted before $disconnect runs);
+ * - `invocation`: a handler ran (authorizer, $connect, a route, $disconnect), or a frame no route took (`Forbidden`);
+ * - `management`: an @connections call, over HTTP or through `post`/`disconnect`.
+ *
+ * @example emulator.events.on('invocation', (r: InvocationRecord) => console.log(r.routeKey, r.status, r.durationMs));
  */
+export interface EmulatorEvents {
+  connection: [ConnectionInfo];
+  disconnect: [DisconnectRecord];
+  invocation: [InvocationRecord];
+  management: [ManagementRecord];
+}
+
+/** A running emulator: API Gateway's WebSocket API and @connections API in front of a serverless.yml's handlers. */
 export interface Emulator {
+  /** `ws://HOST:PORT/STAGE` (the same API also answers at `ws://HOST:PORT/`). */
   wsUrl: string;
+  /** `http://HOST:PORT/STAGE`: the endpoint for `ApiGatewayManagementApiClient` (and `AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI`). */
   connectionsUrl: string;
+  /** `http://HOST:PORT/` of the browser pages, when `httpPort` was given. */
   pageUrl?: string;
   stage: string;
+  /** The serverless.yml as the emulator read it: routes, functions, tables. */
   config: EmulatorConfig;
+  /** The DynamoDB the handlers use: the embedded dynalite's URL, or the endpoint given. */
   dynamodbEndpoint: string;
+  /** The inspector's feed; see {@link EmulatorEvents} for each event's payload. */
   events: EventEmitter;
+  /** The open connections (not those still in their handshake), oldest first. */
   listConnections(): ConnectionInfo[];
-  /** Same path as DELETE @connections/{id}: closes the client, then $disconnect runs. */
+  /** Same path as `DELETE @connections/{id}`: closes the client, then $disconnect runs. `gone` when it is not open. */
   disconnect(connectionId: string): 'delivered' | 'gone';
-  /** Same path as POST @connections/{id}. */
-  post(connectionId: string, data: string): 'delivered' | 'gone';
+  /** Same path as `POST @connections/{id}`: one text frame; `too-large` past 128 KB; `gone` when it is not open. */
+  post(connectionId: string, data: string | Uint8Array): PostToConnectionOutcome;
+  /** Closes every connection (running $disconnect), the servers, the embedded DynamoDB and the watchers. Idempotent. */
   stop(): Promise<void>;
 }
 
-export type { ConnectionInfo, InvocationRecord, ManagementRecord };
-
-/** Starts the emulator for a serverless.yml: resolves once it accepts connections and every handler has loaded. */
+/**
+ * Starts the emulator for a serverless.yml; resolves once it accepts connections, its tables exist and every handler
+ * has loaded. Bad configuration rejects with a ConfigError (`code` says which), bad options with a TypeError.
+ *
+ * @example
+ * const emulator = await startEmulator({ configPath: 'serverless.yml', port: 0, log: false });
+ * const socket = new WebSocket(emulator.wsUrl);
+ * // …
+ * await emulator.stop();
+ */
 export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promise<Emulator> {
   const options = emulatorOptions(given);
   const log = options.log === false ? () => {} : options.log;
   const config = loadConfig(options.configPath, { stage: options.stage });
   for (const warning of config.warnings) log(`warning: ${warning}`);
 
-  const externalDynamo = options.dynamodbEndpoint ?? process.env.AWS_ENDPOINT_URL_DYNAMODB;
-  const embedded = externalDynamo ? undefined : await startEmbeddedDynamoDb({ host: '127.0.0.1', persistDir: options.persistDir });
-  const dynamodbEndpoint = externalDynamo ?? embedded!.endpoint;
+  const cleanup: (() => Promise<void> | void)[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      for (const step of cleanup.splice(0).reverse()) await step();
+    })());
 
-  const events = new EventEmitter().setMaxListeners(100);
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const address = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
-  const connectionsUrl = `http://${address}:${port}/${config.stage}`;
+  try {
+    const events = new EventEmitter().setMaxListeners(100);
+    const externalDynamo = options.dynamodbEndpoint ?? process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    const embedded = externalDynamo ? undefined : await startEmbeddedDynamoDb({ host: '127.0.0.1', persistDir: options.persistDir });
+    if (embedded) cleanup.push(() => embedded.stop());
+    const dynamodbEndpoint = externalDynamo ?? embedded!.endpoint;
 
-  const { environment, conflicts } = handlerEnvironment(config);
-  for (const conflict of conflicts) log(`warning: ${conflict}`);
-  const restoreEnvironment = applyEnvironment(environment, {
-    AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: connectionsUrl,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
-    AWS_REGION: config.region,
-    AWS_ACCESS_KEY_ID: 'wsgate-local',
-    AWS_SECRET_ACCESS_KEY: 'wsgate-local',
-  });
+    const server = createServer();
+    await listen(server, options.port, options.host, '--port');
+    cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())), () => server.closeAllConnections());
+    const origin = `${urlHost(options.host)}:${(server.address() as AddressInfo).port}`;
+    const connectionsUrl = `http://${origin}/${config.stage}`;
 
-  const loader = new HandlerLoader((file) => log(`reloaded after a change to ${relative(process.cwd(), file)}`));
-  const gateway = new WebSocketGateway(
-    config,
-    { apiId: randomBytes(5).toString('hex'), stage: config.stage, domainName: `${address}:${port}` },
-    loader,
-    { messageBytes: 131_072, frameBytes: 32_768, idleTimeoutMs: options.idleTimeoutMs, maxDurationMs: options.maxDurationMs, integrationTimeoutMs: options.integrationTimeoutMs },
-    events,
-  );
-  server.on('request', connectionsApi(gateway, config.stage, events));
-  server.on('upgrade', (request, socket, head) => void gateway.handleUpgrade(request, socket, head));
-  server.on('clientError', (_error, socket) => socket.destroy());
-  events.on('invocation', (r: InvocationRecord) =>
-    log(`${r.time.slice(11, 23)}  ${r.connectionId}  ${r.eventType.padEnd(10)} ${r.routeKey.padEnd(14)} ${String(r.status).padEnd(9)} ${r.durationMs.toFixed(1)} ms${r.error ? `  ${r.error}` : ''}`),
-  );
-  events.on('management', (r: ManagementRecord) => log(`${r.time.slice(11, 23)}  ${r.connectionId}  @connections ${r.method.padEnd(6)}    ${r.status}`));
+    const { environment, conflicts } = handlerEnvironment(config);
+    for (const conflict of conflicts) log(`warning: ${conflict}`);
+    cleanup.push(
+      applyEnvironment(environment, {
+        AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: connectionsUrl,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+        AWS_REGION: config.region,
+        AWS_ACCESS_KEY_ID: 'wsgate-local',
+        AWS_SECRET_ACCESS_KEY: 'wsgate-local',
+      }),
+    );
 
-  const stops: (() => Promise<void> | void)[] = [];
-  const stop = async () => {
-    for (const step of stops.splice(0).reverse()) await step();
-  };
-  stops.push(() => embedded?.stop(), restoreEnvironment, () => loader.close());
-  stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())), () => server.closeAllConnections());
-  stops.push(() => gateway.closeAll());
+    const loader = new HandlerLoader((file) => log(`reloaded after a change to ${relative(process.cwd(), file)}`));
+    cleanup.push(() => loader.close());
+    const gateway = new WebSocketGateway(
+      config,
+      { apiId: randomBytes(5).toString('hex'), stage: config.stage, domainName: origin },
+      loader,
+      {
+        messageBytes: 131_072,
+        frameBytes: 32_768,
+        idleTimeoutMs: options.idleTimeoutMs,
+        maxDurationMs: options.maxDurationMs,
+        integrationTimeoutMs: options.integrationTimeoutMs,
+        connectionsPerSecond: options.connectionsPerSecond,
+      },
+      events,
+    );
+    cleanup.push(() => gateway.closeAll());
+    const management = new ConnectionManagement(gateway, events);
+    server.on('request', connectionsApi(management, config.stage));
+    server.on('upgrade', (request, socket, head) => void gateway.handleUpgrade(request, socket, head));
+    server.on('clientError', (_error, socket) => socket.destroy());
+    events.on('invocation', (r: InvocationRecord) => log(invocationLine(r)));
+    events.on('management', (r: ManagementRecord) => log(`${r.time.slice(11, 23)}  ${r.connectionId.padEnd(16)}  @connections ${r.method.padEnd(6)} ${String(r.status)}`));
 
-  const emulator: Emulator = {
-    wsUrl: `ws://${address}:${port}/${config.stage}`,
-    connectionsUrl,
-    stage: config.stage,
-    config,
-    dynamodbEndpoint,
-    events,
-    listConnections: () => gateway.list(),
-    disconnect: (connectionId) => gateway.disconnect(connectionId),
-    post: (connectionId, data) => gateway.post(connectionId, data),
-    stop: async () => {
-      await stop();
-    },
-  };
+    const emulator: Emulator = {
+      wsUrl: `ws://${origin}/${config.stage}`,
+      connectionsUrl,
+      stage: config.stage,
+      config,
+      dynamodbEndpoint,
+      events,
+      listConnections: () => gateway.list(),
+      disconnect: (connectionId) => management.delete(connectionId),
+      post: (connectionId, data) => management.post(connectionId, data),
+      stop,
+    };
 
-  // Tables, handlers and pages get ready side by side. Every handler is loaded now: a missing export fails the
-  // start, and the first event does not pay for the import.
-  const handlers = [...config.routes.values()].flatMap((r) => (r.authorizer ? [r.handler, r.authorizer.handler] : [r.handler]));
-  const ready = await Promise.allSettled([
-    createTables(dynamodbEndpoint, config.region, config.tables),
-    Promise.all(handlers.map((handler) => loader.load(handler))),
-    options.httpPort === false ? undefined : startPages(emulator, { port: options.httpPort, host: options.host }),
-  ]);
-  const pages = ready[2].status === 'fulfilled' ? ready[2].value : undefined;
-  if (pages) {
-    emulator.pageUrl = pages.url;
-    stops.push(() => pages.stop());
-  }
-  const failed = ready.find((outcome) => outcome.status === 'rejected');
-  if (failed) {
+    // Tables, handlers and pages get ready side by side. Every handler is loaded now: a missing export fails the
+    // start, and the first event does not pay for the import.
+    const handlers = [...config.routes.values()].flatMap((r) => (r.authorizer ? [r.handler, r.authorizer.handler] : [r.handler]));
+    const httpPort = options.httpPort;
+    const [tables, loaded, pages] = await Promise.allSettled([
+      createTables(dynamodbEndpoint, config.region, config.tables),
+      Promise.all(handlers.map((handler) => loader.load(handler))),
+      httpPort === undefined || httpPort === false ? undefined : startPages(emulator, { port: httpPort, host: options.host }).catch(portError(httpPort, options.host, '--http-port')),
+    ]);
+    if (pages.status === 'fulfilled' && pages.value) {
+      emulator.pageUrl = pages.value.url;
+      cleanup.push(() => pages.value!.stop());
+    }
+    for (const outcome of [tables, loaded, pages]) if (outcome.status === 'rejected') throw outcome.reason;
+    if (options.watch) loader.watch();
+    return emulator;
+  } catch (error) {
     await stop();
-    throw failed.reason;
+    throw error;
   }
-  if (options.watch) loader.watch();
-  return emulator;
+}
+
+function listen(server: Server, port: number, host: string, flag: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (error) => reject(portError(port, host, flag)(error)));
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/** A port that is taken or not allowed is a configuration problem with an obvious fix. */
+function portError(port: number, host: string, flag: string) {
+  return (error: unknown): never => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      const why = code === 'EADDRINUSE' ? 'is in use' : code === 'EACCES' ? 'is not allowed' : 'is not an address of this machine';
+      throw new ConfigError('PORT_UNAVAILABLE', `${host}:${port} ${why}: pass ${flag} with another port (0 picks a free one)${code === 'EADDRNOTAVAIL' ? ' or another --host' : ''}`, { cause: error });
+    }
+    throw error;
+  };
+}
+
+/** The host as it appears in a URL: all-interfaces binds are reached on loopback; IPv6 goes in brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** `18:11:43.123  U_vNFdo2IAMCIoA=  MESSAGE    sendmessage     200       1.4 ms` */
+function invocationLine(r: InvocationRecord): string {
+  const error = r.error ? `  ${r.error}` : '';
+  return `${r.time.slice(11, 23)}  ${r.connectionId.padEnd(16)}  ${r.eventType.padEnd(10)} ${r.routeKey.padEnd(15)} ${String(r.status).padEnd(9)} ${r.durationMs.toFixed(1)} ms${error}`;
 }

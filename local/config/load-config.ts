@@ -3,33 +3,17 @@ import { dirname, resolve } from 'node:path';
 import { parse, YAMLParseError } from 'yaml';
 import { cloudFormationTags } from './cloudformation-tags.ts';
 import { ConfigError } from './config-error.ts';
+import { authorizerOf } from './authorizer-config.ts';
+import type { AuthorizerConfig, FunctionFacts } from './authorizer-config.ts';
+import { cloudFormationString } from './cloudformation-values.ts';
+import type { StackFacts } from './cloudformation-values.ts';
 import { resolveHandler } from './resolve-handler.ts';
-import type { HandlerRef } from './resolve-handler.ts';
 import { resolveVariables } from './variables.ts';
 
-export interface IdentitySource {
-  in: 'header' | 'querystring';
-  name: string;
-}
+export type { AuthorizerConfig, FunctionFacts, IdentitySource } from './authorizer-config.ts';
 
-export interface AuthorizerConfig {
-  functionKey: string;
-  functionName: string;
-  handler: HandlerRef;
-  identitySources: IdentitySource[];
-  timeoutMs: number;
-  environment: Record<string, string>;
-}
-
-export interface RouteConfig {
+export interface RouteConfig extends FunctionFacts {
   routeKey: string;
-  functionKey: string;
-  /** `service-stage-function`, as Lambda names it. */
-  functionName: string;
-  handler: HandlerRef;
-  timeoutMs: number;
-  memorySize: number;
-  environment: Record<string, string>;
   /** The route has a route response (`routeResponseSelectionExpression`): the handler's `body` goes to the client. */
   routeResponse: boolean;
   authorizer?: AuthorizerConfig;
@@ -37,6 +21,8 @@ export interface RouteConfig {
 
 export interface TableDefinition {
   logicalId: string;
+  /** `Properties.TableName` resolved, or the logical id when the template names none. */
+  tableName: string;
   properties: Record<string, unknown>;
 }
 
@@ -80,80 +66,56 @@ export function loadConfig(
 
   const warnings: string[] = [];
   const env = options.env ?? process.env;
-  const base = { self: raw, options: { stage: options.stage, region: options.region }, env, warn: (m: string) => warnings.push(m) };
-  const region = String(options.region ?? resolveVariables(raw.provider?.region, { ...base, stage: options.stage ?? 'dev', region: 'us-east-1' }) ?? 'us-east-1');
-  const stage = String(options.stage ?? resolveVariables(raw.provider?.stage, { ...base, stage: 'dev', region }) ?? 'dev');
+  const dir = dirname(path);
+  const base = { self: raw, options: { stage: options.stage, region: options.region }, env, dir, warn: (m: string) => warnings.push(m) };
+  const region = String(options.region ?? resolveVariables(raw.provider?.region, { ...base, stage: options.stage ?? 'dev', region: 'us-east-1' }, 'provider.region') ?? 'us-east-1');
+  const stage = String(options.stage ?? resolveVariables(raw.provider?.stage, { ...base, stage: 'dev', region }, 'provider.stage') ?? 'dev');
   const config = resolveVariables(raw, { ...base, stage, region });
   const service = typeof config.service === 'object' ? config.service?.name : config.service;
   if (typeof service !== 'string' || service === '') throw new ConfigError('CONFIG_INVALID', `${configPath}: "service" is missing`);
 
   const provider = config.provider ?? {};
-  const dir = dirname(path);
-  const tables = tablesOf(config.resources?.Resources ?? {});
-  const environmentOf = (fn: Record<string, any>, key: string) =>
-    toEnvironment({ ...(provider.environment ?? {}), ...(fn.environment ?? {}) }, tables, region, `functions.${key}.environment`, warnings);
+  const stack: StackFacts = { stackName: `${service}-${stage}`, region, accountId: '000000000000', tables: new Map() };
+  const tables = tablesOf(config.resources?.Resources ?? {}, stack, warnings);
+  for (const table of tables) stack.tables.set(table.logicalId, table.tableName);
 
   const functions: Record<string, any> = config.functions ?? {};
-  const checkRuntime = (fn: Record<string, any>, key: string) => {
+  const nameOf = (key: string) => String(functions[key]?.name ?? `${service}-${stage}-${key}`);
+  const facts = (key: string): FunctionFacts => {
+    const fn = functions[key] ?? {};
+    if (typeof fn.handler !== 'string') throw new ConfigError('CONFIG_INVALID', `functions.${key}.handler is missing`);
     const runtime = String(fn.runtime ?? provider.runtime ?? 'nodejs22.x');
     if (!runtime.startsWith('nodejs')) {
-      throw new ConfigError('UNSUPPORTED_RUNTIME', `functions.${key} uses runtime "${runtime}"; wsgate runs Node.js handlers only (nodejs18.x … nodejs22.x)`);
+      throw new ConfigError('UNSUPPORTED_RUNTIME', `functions.${key} uses runtime "${runtime}"; wsgate runs Node.js handlers only (nodejs18.x … nodejs22.x): set a nodejs runtime or drop its websocket events`);
     }
+    return {
+      functionKey: key,
+      functionName: nameOf(key),
+      handler: resolveHandler(fn.handler, dir, key),
+      timeoutMs: Number(fn.timeout ?? provider.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+      memorySize: Number(fn.memorySize ?? provider.memorySize ?? 1024),
+      environment: toEnvironment({ ...(provider.environment ?? {}), ...(fn.environment ?? {}) }, stack, `functions.${key}.environment`, warnings),
+    };
   };
-  const timeoutOf = (fn: Record<string, any>) => Number(fn.timeout ?? provider.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
 
   const routes = new Map<string, RouteConfig>();
   for (const [functionKey, fn] of Object.entries(functions)) {
     for (const event of fn?.events ?? []) {
       const websocket = event?.websocket;
       if (websocket === undefined) continue;
-      const routeKey = typeof websocket === 'string' ? websocket : websocket.route;
-      if (typeof routeKey !== 'string') throw new ConfigError('CONFIG_INVALID', `functions.${functionKey}: a websocket event needs a "route"`);
-      if (typeof fn.handler !== 'string') throw new ConfigError('CONFIG_INVALID', `functions.${functionKey}.handler is missing`);
-      checkRuntime(fn, functionKey);
+      const routeKey = typeof websocket === 'string' ? websocket : websocket?.route;
+      if (typeof routeKey !== 'string' || routeKey === '') throw new ConfigError('CONFIG_INVALID', `functions.${functionKey}: a websocket event needs a "route"`);
       if (routes.has(routeKey)) throw new ConfigError('CONFIG_INVALID', `route "${routeKey}" is declared by both functions.${routes.get(routeKey)!.functionKey} and functions.${functionKey}`);
-      const authorizer = websocket.authorizer === undefined ? undefined : authorizerOf(websocket.authorizer, routeKey, functionKey);
+      const authorizer = websocket.authorizer === undefined ? undefined : authorizerOf(websocket.authorizer, { routeKey, functionKey }, functions, { nameOf, facts });
       routes.set(routeKey, {
+        ...facts(functionKey),
         routeKey,
-        functionKey,
-        functionName: fn.name ?? `${service}-${stage}-${functionKey}`,
-        handler: resolveHandler(fn.handler, dir, functionKey),
-        timeoutMs: timeoutOf(fn),
-        memorySize: Number(fn.memorySize ?? provider.memorySize ?? 1024),
-        environment: environmentOf(fn, functionKey),
         routeResponse: websocket.routeResponseSelectionExpression !== undefined,
         ...(authorizer ? { authorizer } : {}),
       });
     }
   }
   if (routes.size === 0) throw new ConfigError('NO_WEBSOCKET_FUNCTIONS', `${configPath} has no function with a websocket event: nothing to serve`);
-
-  function authorizerOf(declared: unknown, routeKey: string, functionKey: string): AuthorizerConfig {
-    if (routeKey !== '$connect') throw new ConfigError('CONFIG_INVALID', `functions.${functionKey}: an authorizer can only be set on the $connect route`);
-    const spec = typeof declared === 'string' ? { name: declared } : (declared as Record<string, any>);
-    if (spec.arn !== undefined && spec.name === undefined) {
-      throw new ConfigError('CONFIG_INVALID', `functions.${functionKey}: authorizer by arn (${spec.arn}) cannot run offline; name a function of this service instead`);
-    }
-    const authorizerKey = String(spec.name);
-    const fn = functions[authorizerKey];
-    if (fn === undefined || typeof fn.handler !== 'string') {
-      throw new ConfigError('CONFIG_INVALID', `functions.${functionKey}: authorizer "${authorizerKey}" is not a function of this service`);
-    }
-    checkRuntime(fn, authorizerKey);
-    const sources = spec.identitySource ?? ['route.request.header.Auth'];
-    return {
-      functionKey: authorizerKey,
-      functionName: fn.name ?? `${service}-${stage}-${authorizerKey}`,
-      handler: resolveHandler(fn.handler, dir, authorizerKey),
-      identitySources: (Array.isArray(sources) ? sources : [sources]).map((source: string) => {
-        const match = /^route\.request\.(header|querystring)\.(.+)$/.exec(String(source));
-        if (!match) throw new ConfigError('CONFIG_INVALID', `functions.${functionKey}: identity source "${source}" must be route.request.header.NAME or route.request.querystring.NAME`);
-        return { in: match[1] as 'header' | 'querystring', name: match[2]! };
-      }),
-      timeoutMs: timeoutOf(fn),
-      environment: environmentOf(fn, authorizerKey),
-    };
-  }
 
   return {
     configPath: path,
@@ -168,35 +130,29 @@ export function loadConfig(
   };
 }
 
-function tablesOf(resources: Record<string, any>): TableDefinition[] {
+function tablesOf(resources: Record<string, any>, stack: StackFacts, warnings: string[]): TableDefinition[] {
   return Object.entries(resources)
     .filter(([, resource]) => resource?.Type === 'AWS::DynamoDB::Table')
-    .map(([logicalId, resource]) => ({ logicalId, properties: resource.Properties ?? {} }));
+    .map(([logicalId, resource]) => {
+      const properties = (resource.Properties ?? {}) as Record<string, unknown>;
+      const declared = properties.TableName;
+      let tableName = declared === undefined ? logicalId : cloudFormationString(declared, stack);
+      if (tableName === undefined) {
+        warnings.push(`resources.Resources.${logicalId}.Properties.TableName cannot be resolved offline; the table is named ${logicalId}`);
+        tableName = logicalId;
+      }
+      return { logicalId, tableName, properties };
+    });
 }
 
-/** Environment values as strings; CloudFormation references to tables become their names or ARNs. */
-function toEnvironment(
-  declared: Record<string, unknown>,
-  tables: TableDefinition[],
-  region: string,
-  where: string,
-  warnings: string[],
-): Record<string, string> {
+/** Environment values as strings; CloudFormation expressions the emulator can know (table names, ARNs) resolved. */
+function toEnvironment(declared: Record<string, unknown>, stack: StackFacts, where: string, warnings: string[]): Record<string, string> {
   const environment: Record<string, string> = {};
   for (const [key, value] of Object.entries(declared)) {
     if (value === undefined || value === null) continue;
-    if (typeof value !== 'object') {
-      environment[key] = String(value);
-      continue;
-    }
-    const ref = (value as Record<string, unknown>).Ref;
-    const getAtt = (value as Record<string, unknown>)['Fn::GetAtt'];
-    const table = tables.find((t) => t.logicalId === ref || (Array.isArray(getAtt) && t.logicalId === getAtt[0]));
-    const name = table?.properties.TableName;
-    if (typeof name === 'string' && ref !== undefined) environment[key] = name;
-    else if (typeof name === 'string' && Array.isArray(getAtt) && getAtt[1] === 'Arn') {
-      environment[key] = `arn:aws:dynamodb:${region}:000000000000:table/${name}`;
-    } else warnings.push(`${where}.${key} is a CloudFormation expression the emulator cannot resolve offline; it is left unset`);
+    const resolved = cloudFormationString(value, stack);
+    if (resolved !== undefined) environment[key] = resolved;
+    else warnings.push(`${where}.${key} is ${JSON.stringify(value)}, which the emulator cannot resolve offline; it is left unset`);
   }
   return environment;
 }

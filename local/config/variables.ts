@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+import { cloudFormationTags } from './cloudformation-tags.ts';
 import { ConfigError } from './config-error.ts';
 
 export interface VariableSources {
@@ -7,19 +11,26 @@ export interface VariableSources {
   region: string;
   options: Record<string, string | undefined>;
   env: Record<string, string | undefined>;
+  /** The config's folder, for `${file(./x.yml):key}`. Default: the working directory. */
+  dir?: string;
   /** Told about each variable the emulator cannot resolve offline (ssm:, cf:, s3:, …) and that has no fallback. */
   warn(message: string): void;
 }
 
 const FAKE_ACCOUNT_ID = '000000000000';
-const VARIABLE = /\$\{([^${}]+)\}/; // innermost first: no `${` or `}` inside
+const MAX_DEPTH = 10;
+/** What the Serverless Framework treats as its own variable; anything else (`${AWS::Region}`, `${MyBucket}`) is Fn::Sub's. */
+const SERVERLESS_VARIABLE = /^\s*(?:[a-zA-Z][\w-]*:(?!:)|file\(|\$\{)/;
 const UNRESOLVED = Symbol('unresolved');
-const SERVERLESS_SOURCE = /^\s*(?:[a-z][A-Za-z0-9]*:(?!:)|file\()/;
 
 /**
  * Resolves Serverless Framework variables (`${sls:stage}`, `${self:custom.x}`, `${opt:stage, 'dev'}`,
- * `${env:X, 'default'}`, `${aws:region}`, `${aws:accountId}`, nested and with fallbacks) through a config value.
- * A string that is exactly one variable takes the variable's value and type; otherwise values are interpolated.
+ * `${env:X, 'default'}`, `${aws:region}`, `${aws:accountId}`, `${file(./f.yml):key}`, nested and with fallbacks) through
+ * a config value. A string that is exactly one variable takes the variable's value and type; otherwise values are
+ * interpolated. `${self:…}`/`${sls:…}`/`${aws:…}` with no value is a ConfigError; other sources are left unset with a
+ * warning (secrets from SSM or another stack do not exist offline).
+ *
+ * @example resolveVariables('${self:service}-${sls:stage}', sources) // 'chat-dev'
  */
 export function resolveVariables<T>(value: T, sources: VariableSources, where = ''): T {
   return resolveValue(value, sources, where, 0) as T;
@@ -36,88 +47,163 @@ function resolveValue(value: unknown, sources: VariableSources, where: string, d
   return value;
 }
 
+/** A string with variables: one whole variable keeps its value's type; several are interpolated. */
 function resolveString(text: string, sources: VariableSources, where: string, depth: number): unknown {
-  if (depth > 10) throw new ConfigError('VARIABLE_UNRESOLVED', `Variables nest or refer to each other too deeply at ${where}`);
-  let current: unknown = text;
-  let from = 0;
-  while (typeof current === 'string') {
-    const pattern = new RegExp(VARIABLE.source, 'g');
-    pattern.lastIndex = from;
-    const match = pattern.exec(current);
-    if (!match) break;
-    // `${AWS::Region}` or `${MyResource}` inside Fn::Sub belong to CloudFormation: leave them.
-    if (!SERVERLESS_SOURCE.test(match[1]!)) {
-      from = match.index + match[0].length;
+  if (depth > MAX_DEPTH) throw new ConfigError('VARIABLE_UNRESOLVED', `Variables nest or refer to each other too deeply at ${where}`);
+  const pieces = splitVariables(text);
+  if (pieces.length === 1 && typeof pieces[0] !== 'string') {
+    const value = resolveVariable(pieces[0]!.inner, sources, where, depth);
+    return value === UNRESOLVED ? undefined : value;
+  }
+  let out = '';
+  for (const piece of pieces) {
+    if (typeof piece === 'string') {
+      out += piece;
       continue;
     }
-    const resolved = resolveOne(match[1]!, sources, where, depth);
-    if (resolved === UNRESOLVED) return undefined;
-    current =
-      match[0] === current
-        ? resolved
-        : current.replace(match[0], typeof resolved === 'string' ? resolved : JSON.stringify(resolved));
-    from = 0;
+    const value = resolveVariable(piece.inner, sources, where, depth);
+    if (value === UNRESOLVED) return undefined;
+    out += typeof value === 'string' ? value : JSON.stringify(value);
   }
-  return current;
+  return out;
 }
 
-function resolveOne(expression: string, sources: VariableSources, where: string, depth: number): unknown {
-  const [reference, ...fallbacks] = splitTopLevel(expression);
-  for (const [index, candidate] of [reference!, ...fallbacks].entries()) {
-    const value = lookUp(candidate.trim(), sources, where, depth);
-    if (value !== undefined && value !== null) return value;
-    // A fallback that was itself a variable arrives here already resolved, as a bare value.
-    if (index > 0 && !/^[a-z][A-Za-z0-9]*:/.test(candidate.trim()) && candidate.trim() !== '') return candidate.trim();
+/** `a-${x:y, ${z:w}}-b` -> ['a-', { inner: 'x:y, ${z:w}' }, '-b']; CloudFormation's `${AWS::Region}` stays text. */
+function splitVariables(text: string): (string | { inner: string })[] {
+  const pieces: (string | { inner: string })[] = [];
+  let literal = '';
+  let i = 0;
+  while (i < text.length) {
+    const end = text.startsWith('${', i) ? closingBrace(text, i + 2) : -1;
+    if (end === -1 || !SERVERLESS_VARIABLE.test(text.slice(i + 2, end))) {
+      literal += text[i];
+      i += 1;
+      continue;
+    }
+    if (literal) pieces.push(literal);
+    literal = '';
+    pieces.push({ inner: text.slice(i + 2, end) });
+    i = end + 1;
   }
-  const trimmed = reference!.trim();
-  if (/^(self|sls|opt|env|aws):/.test(trimmed) && !trimmed.startsWith('env:') && !trimmed.startsWith('opt:')) {
-    throw new ConfigError('VARIABLE_UNRESOLVED', `\${${expression}} at ${where} has no value: check the path or add a fallback`);
+  if (literal || pieces.length === 0) pieces.push(literal);
+  return pieces;
+}
+
+/** The index of the `}` closing a `${` whose content starts at `from`, minding nested `${…}` and quotes. */
+function closingBrace(text: string, from: number): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = from; i < text.length; i++) {
+    const char = text[i];
+    if (quote) {
+      if (char === quote) quote = undefined;
+    } else if (char === "'" || char === '"') quote = char;
+    else if (char === '$' && text[i + 1] === '{') {
+      depth += 1;
+      i += 1;
+    } else if (char === '}') {
+      if (depth === 0) return i;
+      depth -= 1;
+    }
   }
-  sources.warn(`\${${expression}} at ${where} has no value offline; it is left unset`);
+  return -1;
+}
+
+/** `source:address, fallback, …`: the first candidate with a value wins. */
+function resolveVariable(inner: string, sources: VariableSources, where: string, depth: number): unknown {
+  const candidates = splitTopLevel(inner).map((c) => c.trim()).filter((c) => c !== '');
+  for (const candidate of candidates) {
+    const value = candidateValue(candidate, sources, where, depth);
+    if (value !== undefined && value !== null && value !== UNRESOLVED) return value;
+  }
+  const reference = candidates[0] ?? '';
+  if (/^(self|sls|aws):/.test(reference)) {
+    throw new ConfigError('VARIABLE_UNRESOLVED', `\${${inner}} at ${where || 'the top level'} has no value: check the path or add a fallback`);
+  }
+  sources.warn(`\${${inner}} at ${where || 'the top level'} has no value offline; it is left unset`);
   return UNRESOLVED;
 }
 
-function lookUp(candidate: string, sources: VariableSources, where: string, depth: number): unknown {
-  const literal = /^(['"])(.*)\1$/.exec(candidate);
-  if (literal) return literal[2];
+function candidateValue(candidate: string, sources: VariableSources, where: string, depth: number): unknown {
+  const quoted = /^(['"])([\s\S]*)\1$/.exec(candidate);
+  if (quoted) return resolveString(quoted[2]!, sources, where, depth + 1);
   if (/^-?\d+(\.\d+)?$/.test(candidate)) return Number(candidate);
   if (candidate === 'true' || candidate === 'false') return candidate === 'true';
-  const separator = candidate.indexOf(':');
+  // A whole nested variable (`${env:X, ${self:y}}`) keeps its value and type, whatever characters that value holds.
+  const pieces = splitVariables(candidate);
+  if (pieces.length === 1 && typeof pieces[0] !== 'string') {
+    const value = resolveVariable(pieces[0]!.inner, sources, where, depth + 1);
+    return value === UNRESOLVED ? undefined : value;
+  }
+  // A reference, possibly built from variables: `self:custom.${sls:stage}.table`.
+  const reference = resolveString(candidate, sources, where, depth + 1);
+  return typeof reference === 'string' ? lookUp(reference, sources, where, depth) : undefined;
+}
+
+function lookUp(reference: string, sources: VariableSources, where: string, depth: number): unknown {
+  const file = /^file\((.+?)\)(?::(.*))?$/.exec(reference);
+  if (file) return fromFile(file[1]!.trim(), file[2]?.trim() ?? '', sources, where, depth);
+  const separator = reference.indexOf(':');
   if (separator === -1) return undefined;
-  const source = candidate.slice(0, separator);
-  const address = candidate.slice(separator + 1).trim();
+  const source = reference.slice(0, separator);
+  const address = reference.slice(separator + 1).trim();
   switch (source) {
     case 'sls':
       return address === 'stage' ? sources.stage : address === 'instanceId' ? 'wsgate-local' : undefined;
     case 'opt':
-      return address === 'stage' ? sources.options.stage : address === 'region' ? sources.options.region : sources.options[address];
+      return sources.options[address];
     case 'env':
       return sources.env[address];
     case 'aws':
       return address === 'region' ? sources.region : address === 'accountId' ? FAKE_ACCOUNT_ID : undefined;
     case 'self': {
-      const found = address.split('.').reduce<unknown>(
-        (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
-        sources.self,
-      );
+      const found = valueAt(sources.self, address);
+      // The Framework exposes provider.stage/region as written, defaulting to dev / us-east-1 (serverless#7990).
+      if (found === undefined && address === 'provider.stage') return 'dev';
+      if (found === undefined && address === 'provider.region') return 'us-east-1';
       return found === undefined ? undefined : resolveValue(found, sources, `self:${address}`, depth + 1);
     }
     default:
-      return undefined;
+      return undefined; // ssm:, cf:, s3:, … have no offline value
   }
 }
 
-/** `a, 'b, c', d` -> ['a', "'b, c'", 'd'] */
+/** `${file(./config.yml):a.b}`: a YAML or JSON file next to serverless.yml, whole or at a path. */
+function fromFile(path: string, address: string, sources: VariableSources, where: string, depth: number): unknown {
+  let text: string;
+  try {
+    text = readFileSync(resolve(sources.dir ?? '.', path), 'utf8');
+  } catch (error) {
+    throw new ConfigError('VARIABLE_UNRESOLVED', `\${file(${path})} at ${where}: cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const content = parse(text, { customTags: cloudFormationTags }) as Record<string, unknown>;
+  const found = valueAt(content, address);
+  return found === undefined ? undefined : resolveValue(found, sources, `file(${path})`, depth + 1);
+}
+
+function valueAt(root: unknown, address: string): unknown {
+  return address
+    .split('.')
+    .filter((key) => key !== '')
+    .reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), root);
+}
+
+/** `a, 'b, c', ${d:e, f}` -> ['a', " 'b, c'", ' ${d:e, f}'] */
 function splitTopLevel(expression: string): string[] {
   const parts: string[] = [];
   let quote: string | undefined;
+  let nesting = 0;
   let start = 0;
   for (let i = 0; i < expression.length; i++) {
     const char = expression[i];
     if (quote) {
       if (char === quote) quote = undefined;
     } else if (char === "'" || char === '"') quote = char;
-    else if (char === ',') {
+    else if (char === '$' && expression[i + 1] === '{') {
+      nesting += 1;
+      i += 1;
+    } else if (char === '}') nesting -= 1;
+    else if (char === ',' && nesting === 0) {
       parts.push(expression.slice(start, i));
       start = i + 1;
     }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { TableDefinition } from '../config/load-config.ts';
@@ -26,25 +26,55 @@ export async function startEmbeddedDynamoDb(options: { host?: string; persistDir
 }
 
 /** The properties CreateTable takes; the rest (TTL, PITR, SSE, streams, tags, …) are CloudFormation-only. */
-const CREATE_TABLE_KEYS = ['TableName', 'AttributeDefinitions', 'KeySchema', 'BillingMode', 'ProvisionedThroughput', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes'] as const;
+const CREATE_TABLE_KEYS = ['AttributeDefinitions', 'KeySchema', 'BillingMode', 'ProvisionedThroughput', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes'] as const;
+const INDEX_KEYS = ['IndexName', 'KeySchema', 'Projection', 'ProvisionedThroughput'] as const;
 
-/** Creates serverless.yml's tables at `endpoint`; an existing table (a persisted or shared DynamoDB) is kept. */
+/** serverless.yml's table as a CreateTable input: CloudFormation-only properties dropped, throughput as numbers. */
+export function createTableInput(table: TableDefinition): CreateTableCommandInput {
+  const pick = (source: Record<string, unknown>, keys: readonly string[]) =>
+    Object.fromEntries(keys.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]));
+  const input = { ...pick(table.properties, CREATE_TABLE_KEYS), TableName: table.tableName } as Record<string, unknown>;
+  // dynalite (like DynamoDB) requires throughput unless the table is on demand; CloudFormation's default is PROVISIONED,
+  // but a template without throughput can only mean on demand.
+  if (input.BillingMode === undefined && input.ProvisionedThroughput === undefined) input.BillingMode = 'PAY_PER_REQUEST';
+  const onDemand = input.BillingMode === 'PAY_PER_REQUEST';
+  const throughput = (value: unknown) => {
+    if (onDemand || value === undefined) return undefined;
+    const { ReadCapacityUnits, WriteCapacityUnits } = value as Record<string, unknown>;
+    return { ReadCapacityUnits: Number(ReadCapacityUnits), WriteCapacityUnits: Number(WriteCapacityUnits) };
+  };
+  if (onDemand) delete input.ProvisionedThroughput;
+  else input.ProvisionedThroughput = throughput(input.ProvisionedThroughput);
+  for (const kind of ['GlobalSecondaryIndexes', 'LocalSecondaryIndexes'] as const) {
+    if (!Array.isArray(input[kind])) continue;
+    input[kind] = (input[kind] as Record<string, unknown>[]).map((index) => {
+      const picked = pick(index, kind === 'LocalSecondaryIndexes' ? INDEX_KEYS.slice(0, 3) : INDEX_KEYS);
+      const indexThroughput = throughput(picked.ProvisionedThroughput);
+      if (indexThroughput) picked.ProvisionedThroughput = indexThroughput;
+      else delete picked.ProvisionedThroughput;
+      return picked;
+    });
+  }
+  return input as unknown as CreateTableCommandInput;
+}
+
+/**
+ * Creates serverless.yml's tables at `endpoint` (dynalite, DynamoDB Local, LocalStack); a table that is already there
+ * (persisted, or shared with another run) is kept. Returns the names it created.
+ */
 export async function createTables(endpoint: string, region: string, tables: TableDefinition[]): Promise<string[]> {
   const client = new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     const created: string[] = [];
     for (const table of tables) {
-      const input = Object.fromEntries(
-        CREATE_TABLE_KEYS.filter((key) => table.properties[key] !== undefined).map((key) => [key, table.properties[key]]),
-      ) as unknown as CreateTableCommandInput;
-      input.TableName ??= table.logicalId;
-      // dynalite requires throughput unless the table is on demand.
-      if (input.BillingMode === undefined && input.ProvisionedThroughput === undefined) input.BillingMode = 'PAY_PER_REQUEST';
       try {
-        await client.send(new CreateTableCommand(input));
-        created.push(input.TableName);
+        await client.send(new CreateTableCommand(createTableInput(table)));
+        created.push(table.tableName);
       } catch (error) {
-        if (!(error instanceof ResourceInUseException) && (error as { name?: string }).name !== 'ResourceInUseException') throw error;
+        // Matched by name, not instanceof: the error may come from another copy of the SDK.
+        if ((error as { name?: string }).name !== 'ResourceInUseException') {
+          throw new Error(`Cannot create table ${table.tableName} (resources.Resources.${table.logicalId}) at ${endpoint}: ${(error as Error).message}`, { cause: error });
+        }
       }
     }
     return created;

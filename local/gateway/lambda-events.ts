@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { awsStyleId, clfTime } from './ids.ts';
 
@@ -37,7 +38,17 @@ function requestContext(api: ApiFacts, connection: ConnectionFacts, routeKey: st
   };
 }
 
-/** The upgrade request's headers with their original case, plus the X-Forwarded-* API Gateway adds. */
+/** The upgrade request as events repeat it. */
+export interface UpgradeRequest {
+  headers: Record<string, string>;
+  multiValueHeaders: Record<string, string[]>;
+  url: URL;
+}
+
+/**
+ * The upgrade request's headers with their original case, plus what API Gateway's edge adds (X-Amzn-Trace-Id,
+ * X-Forwarded-For/Port/Proto) and without what it consumes (Connection, Upgrade): as in a captured $connect event.
+ */
 export function upgradeHeaders(request: IncomingMessage, sourceIp: string) {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -48,7 +59,8 @@ export function upgradeHeaders(request: IncomingMessage, sourceIp: string) {
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
     (multiValueHeaders[name] ??= []).push(value);
   }
-  const forwarded = { 'X-Forwarded-For': sourceIp, 'X-Forwarded-Port': String(request.socket.localPort ?? ''), 'X-Forwarded-Proto': 'http' };
+  const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+  const forwarded = { 'X-Amzn-Trace-Id': traceId, 'X-Forwarded-For': sourceIp, 'X-Forwarded-Port': String(request.socket.localPort ?? ''), 'X-Forwarded-Proto': 'http' };
   for (const [name, value] of Object.entries(forwarded)) {
     headers[name] = value;
     multiValueHeaders[name] = [value];
@@ -67,11 +79,7 @@ export function queryParameters(url: URL) {
   return { queryStringParameters, multiValueQueryStringParameters };
 }
 
-export function connectEvent(
-  api: ApiFacts,
-  connection: ConnectionFacts,
-  request: { headers: Record<string, string>; multiValueHeaders: Record<string, string[]>; url: URL },
-) {
+export function connectEvent(api: ApiFacts, connection: ConnectionFacts, request: UpgradeRequest) {
   return {
     headers: request.headers,
     multiValueHeaders: request.multiValueHeaders,
@@ -103,17 +111,22 @@ export function disconnectEvent(api: ApiFacts, connection: ConnectionFacts, stat
   };
 }
 
-/** The REQUEST authorizer's event on $connect. */
-export function authorizerEvent(
-  api: ApiFacts & { region: string },
-  connection: ConnectionFacts,
-  request: { headers: Record<string, string>; multiValueHeaders: Record<string, string[]>; url: URL },
-) {
+/** The ARN a $connect authorizer's policy must cover: `arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/$connect`. */
+export function connectMethodArn(api: ApiFacts & { region: string }): string {
+  return `arn:aws:execute-api:${api.region}:000000000000:${api.apiId}/${api.stage}/$connect`;
+}
+
+/**
+ * The REQUEST authorizer's event on $connect (apigateway-websocket-api-lambda-auth): unlike $connect's, its headers
+ * still carry Connection, Upgrade and content-length.
+ */
+export function authorizerEvent(api: ApiFacts & { region: string }, connection: ConnectionFacts, request: UpgradeRequest) {
+  const edge = { Connection: 'upgrade', 'content-length': '0', Upgrade: 'websocket' };
   return {
     type: 'REQUEST',
-    methodArn: `arn:aws:execute-api:${api.region}:000000000000:${api.apiId}/${api.stage}/$connect`,
-    headers: request.headers,
-    multiValueHeaders: request.multiValueHeaders,
+    methodArn: connectMethodArn(api),
+    headers: { ...edge, ...request.headers },
+    multiValueHeaders: { ...Object.fromEntries(Object.entries(edge).map(([k, v]) => [k, [v]])), ...request.multiValueHeaders },
     ...queryParameters(request.url),
     stageVariables: {},
     requestContext: requestContext(api, connection, '$connect', 'CONNECT'),

@@ -3,16 +3,20 @@ import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { EmulatorConfig, RouteConfig } from '../config/load-config.ts';
+import type { EmulatorConfig } from '../config/load-config.ts';
 import type { HandlerLoader } from '../runtime/handler-loader.ts';
-import { HandlerTimeoutError, invoke } from '../runtime/invoke.ts';
-import { identityPresent, verdictOf } from './authorizer.ts';
 import { describeConnection } from './connection-registry.ts';
-import type { ConnectionInfo, GatewayConnection } from './connection-registry.ts';
+import type { ConnectionInfo, DisconnectRecord, GatewayConnection } from './connection-registry.ts';
+import { ConnectionRateLimit } from './connection-rate-limit.ts';
+import { assertFrameLimitSupported, limitFrameSize } from './frame-limits.ts';
+import { runHandshake } from './handshake.ts';
 import { awsStyleId } from './ids.ts';
-import { authorizerEvent, connectEvent, disconnectEvent, messageEvent, upgradeHeaders } from './lambda-events.ts';
+import { LambdaIntegration } from './lambda-integration.ts';
+import { disconnectEvent, messageEvent, upgradeHeaders } from './lambda-events.ts';
 import type { ApiFacts } from './lambda-events.ts';
 import { selectRoute } from './route-selection.ts';
+
+export type { InvocationRecord } from './lambda-integration.ts';
 
 /** API Gateway's WebSocket quotas (apigateway-execution-service-websocket-limits-table). */
 export interface GatewayLimits {
@@ -21,24 +25,15 @@ export interface GatewayLimits {
   idleTimeoutMs: number;
   maxDurationMs: number;
   integrationTimeoutMs: number;
-}
-
-/** One handler run, as the inspector's log and the console line show it. */
-export interface InvocationRecord {
-  time: string;
-  connectionId: string;
-  eventType: 'CONNECT' | 'MESSAGE' | 'DISCONNECT';
-  routeKey: string;
-  /** The handler's statusCode, or `error` / `timeout`; `-` when no route matched. */
-  status: number | string;
-  durationMs: number;
-  bodyPreview?: string;
-  error?: string;
+  connectionsPerSecond: number;
 }
 
 export type PostOutcome = 'delivered' | 'gone';
 
-const PREVIEW = 200;
+/** Route keys a frame can never select: they belong to the connection's lifecycle. */
+const LIFECYCLE_ROUTES = new Set(['$connect', '$disconnect']);
+/** How long a client gets to answer the gateway's close frame before its socket is cut. */
+const CLOSE_GRACE_MS = 2_000;
 
 /**
  * The WebSocket half of the emulator: handshakes through the authorizer and $connect, routes frames by the
@@ -46,20 +41,32 @@ const PREVIEW = 200;
  */
 export class WebSocketGateway {
   private readonly connections = new Map<string, GatewayConnection>();
-  private readonly server = new WebSocketServer({
-    noServer: true,
-    maxPayload: 0, // enforced per frame and per message in `limitFrames`
-    handleProtocols: (_offered, request) => (request as IncomingMessage & { selectedProtocol?: string }).selectedProtocol ?? false,
-  });
+  private readonly protocols = new WeakMap<IncomingMessage, string>();
+  private readonly server: WebSocketServer;
+  private readonly integration: LambdaIntegration;
+  private readonly rateLimit: ConnectionRateLimit;
+  private stopping = false;
 
   constructor(
     private readonly config: EmulatorConfig,
     private readonly api: ApiFacts,
-    private readonly loader: HandlerLoader,
+    loader: HandlerLoader,
     private readonly limits: GatewayLimits,
     private readonly events: EventEmitter,
-  ) {}
+  ) {
+    assertFrameLimitSupported();
+    this.integration = new LambdaIntegration(loader, config.region, limits.integrationTimeoutMs, events);
+    this.rateLimit = new ConnectionRateLimit(limits.connectionsPerSecond);
+    this.server = new WebSocketServer({
+      noServer: true,
+      maxPayload: limits.messageBytes,
+      perMessageDeflate: false,
+      // Subprotocols are never echoed: only the one $connect returned is selected (false sends none).
+      handleProtocols: (_offered, request) => this.protocols.get(request) ?? false,
+    });
+  }
 
+  /** Open connections (not those still in their handshake). */
   list(): ConnectionInfo[] {
     return [...this.connections.values()].filter((c) => c.state === 'open').map(describeConnection);
   }
@@ -70,7 +77,7 @@ export class WebSocketGateway {
   }
 
   /** PostToConnection: one text frame. A connection still in $connect, closing or unknown is gone (410). */
-  post(connectionId: string, data: string): PostOutcome {
+  post(connectionId: string, data: string | Uint8Array): PostOutcome {
     const connection = this.connections.get(connectionId);
     if (connection?.state !== 'open' || connection.socket?.readyState !== WebSocket.OPEN) return 'gone';
     this.sendFrame(connection, data);
@@ -87,9 +94,11 @@ export class WebSocketGateway {
 
   async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => {}); // a client that vanishes mid-handshake must not take the emulator down
+    if (this.stopping) return refuse(socket, 503, 'The emulator is stopping');
     const url = new URL(request.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '');
     if (path !== '' && path !== `/${this.api.stage}`) return refuse(socket, 403, `No WebSocket API at ${url.pathname}; connect to / or /${this.api.stage}`);
+    if (!this.rateLimit.tryAcquire()) return refuse(socket, 429, 'Limit Exceeded');
 
     const sourceIp = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
     let finish!: () => void;
@@ -102,6 +111,7 @@ export class WebSocketGateway {
       sourceIp,
       userAgent: request.headers['user-agent'] ?? '',
       state: 'connecting',
+      handshakeSocket: socket,
       lastActiveAt: Date.now(),
       framesIn: 0,
       framesOut: 0,
@@ -109,56 +119,41 @@ export class WebSocketGateway {
       timers: [],
     };
     this.connections.set(connection.connectionId, connection);
-    const upgrade = { ...upgradeHeaders(request, sourceIp), url };
 
-    const route = this.config.routes.get('$connect');
-    if (route?.authorizer) {
-      const { authorizer } = route;
-      if (!identityPresent(authorizer, upgrade.headers, url)) return this.refuseConnecting(connection, socket, 401, 'Unauthorized');
-      const outcome = await this.run(
-        { ...route, functionName: authorizer.functionName, handler: authorizer.handler, timeoutMs: authorizer.timeoutMs, routeKey: '$connect' },
-        authorizerEvent({ ...this.api, region: this.config.region }, connection, upgrade),
-        connection,
-        'CONNECT',
-        'authorizer',
-      );
-      const verdict = verdictOf(outcome);
-      if (!verdict.allow) return this.refuseConnecting(connection, socket, verdict.status, verdict.reason);
-      connection.authorizer = verdict.authorizer;
+    const outcome = await runHandshake(connection, { ...upgradeHeaders(request, sourceIp), url }, { config: this.config, api: this.api, integration: this.integration });
+    if (!outcome.accept) return this.refuseConnecting(connection, socket, outcome.status, outcome.body);
+    connection.handshakeSocket = undefined;
+    if (socket.destroyed || this.stopping) {
+      // A $connect that succeeded is followed by $disconnect, even for a client gone in the meantime.
+      if (this.config.routes.has('$connect')) return this.closed(connection, 1006, 'Client went away during $connect');
+      return this.refuseConnecting(connection, socket, 410, 'Gone');
     }
 
-    let protocol: string | undefined;
-    if (route) {
-      const outcome = await this.run(route, connectEvent(this.api, connection, upgrade), connection, 'CONNECT');
-      if (outcome.error !== undefined) return this.refuseConnecting(connection, socket, 500, 'Internal server error');
-      const result = outcome.result as { statusCode?: number; headers?: Record<string, string>; body?: string } | undefined;
-      const status = Number(result?.statusCode ?? 200);
-      // A statusCode that is no HTTP status is a malformed proxy response: API Gateway answers 502.
-      if (!Number.isInteger(status) || status < 100 || status > 599) return this.refuseConnecting(connection, socket, 502, 'Malformed Lambda proxy response');
-      if (status < 200 || status > 299) return this.refuseConnecting(connection, socket, status, result?.body ?? '');
-      // Subprotocols are never echoed: only one the handler returns is selected.
-      protocol = Object.entries(result?.headers ?? {}).find(([name]) => name.toLowerCase() === 'sec-websocket-protocol')?.[1];
-    }
-    if (socket.destroyed) return this.closed(connection, 1006, 'Client went away during $connect', route !== undefined);
-
-    (request as IncomingMessage & { selectedProtocol?: string }).selectedProtocol = protocol;
+    if (outcome.protocol !== undefined) this.protocols.set(request, outcome.protocol);
     this.server.handleUpgrade(request, socket, head, (ws) => this.opened(connection, ws));
   }
 
-  /** Closes every connection (the emulator is stopping); $disconnect runs for each. */
+  /**
+   * Stops: refuses new handshakes, aborts those in progress, closes every open connection with 1001 and waits for
+   * every $connect and $disconnect still running, so no handler runs after the emulator has stopped.
+   */
   async closeAll(): Promise<void> {
-    const open = [...this.connections.values()].filter((c) => c.state === 'open');
-    for (const connection of open) this.close(connection, 1001, 'Going away');
-    await Promise.all(open.map((c) => c.finished));
-    for (const connection of this.connections.values()) connection.socket?.terminate();
-    this.server.close();
+    this.stopping = true;
+    const all = [...this.connections.values()];
+    for (const connection of all) {
+      if (connection.state === 'connecting') connection.handshakeSocket?.destroy();
+      else this.close(connection, 1001, 'Going away');
+    }
+    await Promise.all(all.map((c) => c.finished));
+    for (const connection of all) connection.socket?.terminate();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private opened(connection: GatewayConnection, socket: WebSocket): void {
     connection.socket = socket;
     connection.state = 'open';
     connection.lastActiveAt = Date.now();
-    this.limitFrames(connection, socket);
+    limitFrameSize(socket, this.limits, () => (connection.closing ??= { code: 1009, reason: 'Message too big' }));
     socket.on('error', () => {}); // the close event that follows does the cleanup
     socket.on('message', (data, isBinary) => {
       connection.framesIn += 1;
@@ -170,103 +165,49 @@ export class WebSocketGateway {
     });
     socket.on('close', (code, reason) => {
       const closing = connection.closing ?? { code, reason: reason.toString() };
-      this.closed(connection, closing.code, closing.reason, true);
+      this.closed(connection, closing.code, closing.reason);
     });
-    const idle = setTimeout(() => this.close(connection, 1001, 'Going away: idle timeout'), this.limits.idleTimeoutMs);
-    const lifetime = setTimeout(() => this.close(connection, 1001, 'Going away: maximum connection duration'), this.limits.maxDurationMs);
-    connection.timers.push(idle, lifetime);
+    connection.idleTimer = setTimeout(() => this.close(connection, 1001, 'Going away: idle timeout'), this.limits.idleTimeoutMs);
+    connection.timers.push(
+      connection.idleTimer,
+      setTimeout(() => this.close(connection, 1001, 'Going away: maximum connection duration'), this.limits.maxDurationMs),
+    );
     this.events.emit('connection', describeConnection(connection));
-  }
-
-  /**
-   * API Gateway closes with 1009 past 32 KB in one frame or 128 KB in one message. `ws` checks only a total, so the
-   * per-frame check hooks its receiver's length step (ws 8's `Receiver#haveLength`).
-   */
-  private limitFrames(connection: GatewayConnection, socket: WebSocket): void {
-    const receiver = (socket as unknown as { _receiver?: Record<string, any> })._receiver;
-    if (!receiver || typeof receiver.haveLength !== 'function') return;
-    const original = receiver.haveLength;
-    const { frameBytes, messageBytes } = this.limits;
-    receiver.haveLength = function haveLength(this: Record<string, any>, cb: (error?: Error) => void) {
-      const data = this._opcode < 0x08;
-      if (data && (this._payloadLength > frameBytes || this._totalPayloadLength + this._payloadLength > messageBytes)) {
-        connection.closing = { code: 1009, reason: 'Message too big' };
-        const error = this.createError(RangeError, 'Max frame size exceeded', false, 1009, 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH');
-        return cb(error);
-      }
-      return original.call(this, cb);
-    };
   }
 
   private async routeMessage(connection: GatewayConnection, body: string): Promise<void> {
     if (connection.state !== 'open') return;
     const selected = selectRoute(this.config.routeSelectionExpression, body);
-    const route = (selected !== undefined ? this.config.routes.get(selected) : undefined) ?? this.config.routes.get('$default');
-    if (route === undefined || route.routeKey === '$connect' || route.routeKey === '$disconnect') {
-      const requestId = awsStyleId();
-      this.record({ connectionId: connection.connectionId, eventType: 'MESSAGE', routeKey: selected ?? '(none)', status: 'Forbidden', durationMs: 0, bodyPreview: body.slice(0, PREVIEW) });
-      this.sendFrame(connection, JSON.stringify({ message: 'Forbidden', connectionId: connection.connectionId, requestId }));
+    const matched = selected !== undefined && !LIFECYCLE_ROUTES.has(selected) ? this.config.routes.get(selected) : undefined;
+    const route = matched ?? this.config.routes.get('$default');
+    const { connectionId } = connection;
+    if (route === undefined) {
+      this.integration.record({ connectionId, eventType: 'MESSAGE', routeKey: selected ?? '$default', body }, 'Forbidden', 0);
+      this.sendFrame(connection, JSON.stringify({ message: 'Forbidden', connectionId, requestId: awsStyleId() }));
       return;
     }
     const event = messageEvent(this.api, connection, route.routeKey, body);
-    const outcome = await this.run(route, event, connection, 'MESSAGE', undefined, body);
+    const outcome = await this.integration.run(route, event, { connectionId, eventType: 'MESSAGE', routeKey: route.routeKey, body });
+    if (connection.state !== 'open') return;
     if (outcome.error !== undefined) {
-      this.sendFrame(connection, JSON.stringify({ message: 'Internal server error', connectionId: connection.connectionId, requestId: event.requestContext.requestId }));
+      this.sendFrame(connection, JSON.stringify({ message: 'Internal server error', connectionId, requestId: event.requestContext.requestId }));
       return;
     }
-    if (route.routeResponse && outcome.result !== undefined && connection.state === 'open') {
-      const result = outcome.result as { body?: unknown } | string;
-      const reply = typeof result === 'string' ? result : result?.body;
-      if (reply !== undefined && reply !== null) this.sendFrame(connection, typeof reply === 'string' ? reply : JSON.stringify(reply));
-    }
+    // Without a route response, API Gateway drops what the integration returns.
+    if (!route.routeResponse || outcome.result === undefined || outcome.result === null) return;
+    const reply = typeof outcome.result === 'string' ? outcome.result : (outcome.result as { body?: unknown }).body;
+    if (reply !== undefined && reply !== null) this.sendFrame(connection, typeof reply === 'string' ? reply : JSON.stringify(reply));
   }
 
-  /** Runs a handler and records it; never throws (a failing handler is the client's Internal server error). */
-  private async run(
-    route: RouteConfig,
-    event: unknown,
-    connection: GatewayConnection,
-    eventType: InvocationRecord['eventType'],
-    label?: string,
-    body?: string,
-  ): Promise<{ result?: unknown; error?: unknown }> {
-    const started = performance.now();
-    const routeKey = label ? `${route.routeKey} (${label})` : route.routeKey;
-    const timeoutMs = Math.min(route.timeoutMs, this.limits.integrationTimeoutMs);
-    try {
-      const handler = await this.loader.load(route.handler);
-      const result = await invoke(handler, event, { functionName: route.functionName, memorySize: route.memorySize, timeoutMs, region: this.config.region });
-      const status = (result as { statusCode?: unknown } | undefined)?.statusCode;
-      this.record({ connectionId: connection.connectionId, eventType, routeKey, status: typeof status === 'number' ? status : 200, durationMs: performance.now() - started, bodyPreview: body?.slice(0, PREVIEW) });
-      return { result };
-    } catch (error) {
-      const timedOut = error instanceof HandlerTimeoutError;
-      this.record({
-        connectionId: connection.connectionId,
-        eventType,
-        routeKey,
-        status: timedOut ? 'timeout' : 'error',
-        durationMs: performance.now() - started,
-        bodyPreview: body?.slice(0, PREVIEW),
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      });
-      return { error: error ?? new Error('handler failed') };
-    }
-  }
-
-  private record(entry: Omit<InvocationRecord, 'time'>): void {
-    this.events.emit('invocation', { time: new Date().toISOString(), ...entry, durationMs: Math.round(entry.durationMs * 100) / 100 });
-  }
-
-  private sendFrame(connection: GatewayConnection, data: string): void {
+  private sendFrame(connection: GatewayConnection, data: string | Uint8Array): void {
     connection.framesOut += 1;
     this.touch(connection);
-    connection.socket?.send(data);
+    connection.socket?.send(data, { binary: false });
   }
 
   private touch(connection: GatewayConnection): void {
     connection.lastActiveAt = Date.now();
-    connection.timers[0]?.refresh(); // the idle timer
+    connection.idleTimer?.refresh();
   }
 
   private close(connection: GatewayConnection, code: number, reason: string): void {
@@ -274,29 +215,30 @@ export class WebSocketGateway {
     connection.closing ??= { code, reason };
     connection.socket?.close(code, reason);
     // A client that never answers the close frame is cut off, as API Gateway would.
-    connection.timers.push(setTimeout(() => connection.socket?.terminate(), 2_000).unref());
+    connection.timers.push(setTimeout(() => connection.socket?.terminate(), CLOSE_GRACE_MS).unref());
   }
 
-  private closed(connection: GatewayConnection, code: number, reason: string, runDisconnect: boolean): void {
+  /** The connection is gone: report it, then run $disconnect after the frames already queued (best-effort, as on AWS). */
+  private closed(connection: GatewayConnection, code: number, reason: string): void {
     if (connection.state === 'closed') return;
     connection.state = 'closed';
     for (const timer of connection.timers) clearTimeout(timer);
     this.connections.delete(connection.connectionId);
-    this.events.emit('disconnect', { connectionId: connection.connectionId, statusCode: code, reason, time: new Date().toISOString() });
+    this.events.emit('disconnect', { time: new Date().toISOString(), connectionId: connection.connectionId, statusCode: code, reason } satisfies DisconnectRecord);
     const route = this.config.routes.get('$disconnect');
-    if (!runDisconnect || route === undefined) return connection.finish();
-    // After the frames already queued, like a last message; best-effort, as on AWS.
+    if (route === undefined) return connection.finish();
     connection.queue = connection.queue.then(async () => {
-      await this.run(route, disconnectEvent(this.api, connection, code, reason), connection, 'DISCONNECT');
+      const event = disconnectEvent(this.api, connection, code, reason);
+      await this.integration.run(route, event, { connectionId: connection.connectionId, eventType: 'DISCONNECT', routeKey: '$disconnect' });
       connection.finish();
     });
   }
 
   private refuseConnecting(connection: GatewayConnection, socket: Duplex, status: number, body: string): void {
     connection.state = 'closed';
-    connection.finish();
     this.connections.delete(connection.connectionId);
     refuse(socket, status, body);
+    connection.finish();
   }
 }
 

@@ -1,66 +1,66 @@
-import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WebSocketGateway } from '../gateway/websocket-gateway.ts';
+import { MAX_POST_BYTES } from './connection-management.ts';
+import type { ConnectionManagement } from './connection-management.ts';
 
-/** PostToConnection's data limit (the Smithy model's 128 KB). */
-export const MAX_POST_BYTES = 131_072;
-
-export interface ManagementRecord {
-  time: string;
-  method: string;
-  connectionId: string;
-  status: number;
-}
+export type { ManagementRecord } from './connection-management.ts';
+export { MAX_POST_BYTES } from './connection-management.ts';
 
 /**
- * The `@connections` management API at `/@connections/{id}` and `/{stage}/@connections/{id}`: POST (send a frame),
- * GET (connection facts), DELETE (close). Errors carry `x-amzn-ErrorType`, so SDK v3 throws GoneException,
- * PayloadTooLargeException and ForbiddenException by name.
+ * The `@connections` management API over HTTP, at `/{stage}/@connections/{id}` and `/@connections/{id}`: POST (send a
+ * frame), GET (connection facts), DELETE (close). Errors carry `x-amzn-ErrorType`, which SDK v3 reads to throw
+ * GoneException, PayloadTooLargeException and ForbiddenException by name (aws-sdk-js-v3's apigatewaymanagementapi model).
  */
-export function connectionsApi(gateway: WebSocketGateway, stage: string, events: EventEmitter) {
+export function connectionsApi(management: ConnectionManagement, stage: string) {
   return async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-    const match = /^(?:\/([^/]+))?\/@connections\/([^/]+)\/?$/.exec(path);
     const method = request.method ?? 'GET';
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    } catch {
+      path = request.url ?? '/';
+    }
+    const match = /^(?:\/([^/]+))?\/@connections\/([^/]+)\/?$/.exec(path);
     const connectionId = match?.[2] ?? '';
     const answer = (status: number, body?: unknown, errorType?: string) => {
-      events.emit('management', { time: new Date().toISOString(), method, connectionId, status } satisfies ManagementRecord);
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { 'x-amzn-RequestId': crypto.randomUUID() };
       if (errorType) headers['x-amzn-ErrorType'] = errorType;
       if (body !== undefined) headers['content-type'] = 'application/json';
       response.writeHead(status, headers).end(body === undefined ? undefined : JSON.stringify(body));
     };
+    const gone = () => answer(410, { message: null }, 'GoneException');
 
     if (!match || (match[1] !== undefined && match[1] !== stage) || !['POST', 'GET', 'DELETE'].includes(method)) {
       request.resume();
+      management.refused(method, connectionId, 403);
       return answer(403, { message: `Forbidden: ${method} ${path} is not /${stage}/@connections/{connectionId}` }, 'ForbiddenException');
     }
 
     if (method === 'POST') {
+      // Keep at most one byte past the limit: enough to know it is too large, without buffering a huge body.
       const chunks: Buffer[] = [];
+      let kept = 0;
       let size = 0;
       for await (const chunk of request as AsyncIterable<Buffer>) {
         size += chunk.length;
-        if (size <= MAX_POST_BYTES) chunks.push(chunk);
+        if (kept <= MAX_POST_BYTES) {
+          const part = chunk.subarray(0, MAX_POST_BYTES + 1 - kept);
+          chunks.push(part);
+          kept += part.length;
+        }
       }
-      if (size > MAX_POST_BYTES) {
+      const outcome = management.post(connectionId, Buffer.concat(chunks));
+      if (outcome === 'too-large') {
         return answer(413, { message: `Request entity too large: ${size} bytes, at most ${MAX_POST_BYTES}` }, 'PayloadTooLargeException');
       }
-      return gateway.post(connectionId, Buffer.concat(chunks).toString('utf8')) === 'delivered'
-        ? answer(200)
-        : answer(410, { message: null }, 'GoneException');
+      return outcome === 'delivered' ? answer(200) : gone();
     }
 
     request.resume();
     if (method === 'GET') {
-      const info = gateway.info(connectionId);
-      if (info === undefined) return answer(410, { message: null }, 'GoneException');
-      return answer(200, {
-        connectedAt: info.connectedAt,
-        lastActiveAt: info.lastActiveAt,
-        identity: { sourceIp: info.sourceIp, userAgent: info.userAgent },
-      });
+      const info = management.get(connectionId);
+      if (info === undefined) return gone();
+      return answer(200, { connectedAt: info.connectedAt, lastActiveAt: info.lastActiveAt, identity: { sourceIp: info.sourceIp, userAgent: info.userAgent } });
     }
-    return gateway.disconnect(connectionId) === 'delivered' ? answer(204) : answer(410, { message: null }, 'GoneException');
+    return management.delete(connectionId) === 'delivered' ? answer(204) : gone();
   };
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { LambdaHandler } from './handler-loader.ts';
 
+/** The handler outlived its function's timeout (or API Gateway's 29 s integration timeout, if lower). */
 export class HandlerTimeoutError extends Error {
   override readonly name = 'HandlerTimeoutError';
+  readonly code = 'HANDLER_TIMEOUT';
 }
 
 export interface InvokeTarget {
@@ -12,8 +14,8 @@ export interface InvokeTarget {
   region: string;
 }
 
-/** A Lambda `context` as the Node.js runtime passes it. */
-function contextFor(target: InvokeTarget, deadline: number) {
+/** A Lambda `context` as the Node.js runtime passes it, with the legacy `done`/`succeed`/`fail`. */
+function contextFor(target: InvokeTarget, deadline: number, settle: (error: unknown, result?: unknown) => void) {
   const awsRequestId = randomUUID();
   return {
     awsRequestId,
@@ -25,6 +27,9 @@ function contextFor(target: InvokeTarget, deadline: number) {
     logStreamName: `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${awsRequestId.replaceAll('-', '')}`,
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: (error?: unknown, result?: unknown) => settle(error, result),
+    succeed: (result?: unknown) => settle(undefined, result),
+    fail: (error: unknown) => settle(error ?? new Error('context.fail')),
   };
 }
 
@@ -35,17 +40,17 @@ function contextFor(target: InvokeTarget, deadline: number) {
 export function invoke(handler: LambdaHandler, event: unknown, target: InvokeTarget): Promise<unknown> {
   const deadline = Date.now() + target.timeoutMs;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new HandlerTimeoutError(`${target.functionName} timed out after ${target.timeoutMs} ms`)),
-      target.timeoutMs,
-    );
+    let settled = false;
     const settle = (error: unknown, result?: unknown) => {
+      if (settled) return; // the first answer counts, as in Lambda
+      settled = true;
       clearTimeout(timer);
       if (error !== undefined && error !== null) reject(error);
       else resolve(result);
     };
+    const timer = setTimeout(() => settle(new HandlerTimeoutError(`${target.functionName} timed out after ${target.timeoutMs} ms`)), target.timeoutMs);
     try {
-      const returned = handler(event, contextFor(target, deadline), (error, result) => settle(error, result));
+      const returned = handler(event, contextFor(target, deadline, settle), (error, result) => settle(error, result));
       if (handler.length < 3 || (returned !== undefined && typeof (returned as Promise<unknown>)?.then === 'function')) {
         Promise.resolve(returned).then((result) => settle(undefined, result), (error: unknown) => settle(error ?? new Error('handler rejected')));
       }

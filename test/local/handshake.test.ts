@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../local/emulator.ts';
 import { connectClient } from '../support/ws-client.ts';
-import { startProject } from './fixture-projects.ts';
+import { eventSeen, startProject } from './fixture-projects.ts';
 
 let behaviour: Emulator;
 let auth: Emulator;
@@ -51,15 +51,37 @@ describe('$connect', () => {
 });
 
 describe('REQUEST authorizer', () => {
-  it('continues on Allow and puts its flat context and principalId on every later event', async () => {
+  it('continues on Allow with its context stringified, principalId and integrationLatency on every later event', async () => {
     const client = await connectClient(`${auth.wsUrl}?token=abc`);
     client.send('who am i');
-    expect(await client.next(() => true)).toEqual({ tier: 'gold', credits: 42, admin: false, principalId: 'user-abc' });
+    // api-gateway-lambda-authorizer-output: context values reach the integration stringified ("42", "false").
+    const expected = { tier: 'gold', credits: '42', admin: 'false', principalId: 'user-abc', integrationLatency: expect.any(Number) };
+    expect(await client.next(() => true)).toEqual(expected);
+    const connect = await eventSeen((e) => e.requestContext?.eventType === 'CONNECT' && e.requestContext.authorizer?.principalId === 'user-abc');
+    expect(connect.requestContext.authorizer).toEqual(expected);
     client.socket.close();
   });
 
-  it('refuses with 403 on Deny', async () => {
-    await expect(connectClient(`${auth.wsUrl}?token=deny`)).rejects.toMatchObject({ statusCode: 403 });
+  it('gives the authorizer the REQUEST event: methodArn, headers with Connection and Upgrade, the query', async () => {
+    const client = await connectClient(`${auth.wsUrl}?token=shape`, { headers: { Auth: 'header-value' } });
+    const { authorizerEvent: event } = await eventSeen((e) => e.authorizerEvent?.queryStringParameters?.token === 'shape');
+    expect(event).toMatchObject({
+      type: 'REQUEST',
+      methodArn: expect.stringMatching(/^arn:aws:execute-api:us-east-1:000000000000:\w+\/dev\/\$connect$/),
+      headers: { Connection: 'upgrade', Upgrade: 'websocket', Auth: 'header-value', 'Sec-WebSocket-Version': '13' },
+      queryStringParameters: { token: 'shape' },
+      stageVariables: {},
+      requestContext: { routeKey: '$connect', eventType: 'CONNECT', connectionId: expect.stringMatching(/^[\w-]{15}=$/) },
+    });
+    client.socket.close();
+  });
+
+  it.each([
+    ['a Deny statement', 'deny', 403],
+    ['an Allow for another resource', 'elsewhere', 403],
+    ['a nested value in context', 'nested', 500],
+  ])('refuses on %s with %i', async (_label, token, status) => {
+    await expect(connectClient(`${auth.wsUrl}?token=${token}`)).rejects.toMatchObject({ statusCode: status });
   });
 
   it('refuses with 401 when the authorizer throws Unauthorized', async () => {
