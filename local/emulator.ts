@@ -157,7 +157,9 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
     const [tables, loaded, pages] = await Promise.allSettled([
       createTables(dynamodbEndpoint, config.region, config.tables),
       Promise.all(handlers.map((handler) => loader.load(handler))),
-      httpPort === undefined || httpPort === false ? undefined : startPages(emulator, { port: httpPort, host: options.host }).catch(portError(httpPort, options.host, '--http-port')),
+      httpPort === undefined || httpPort === false
+        ? undefined
+        : startPages(emulator, { port: httpPort, host: options.host }).catch((error: unknown) => Promise.reject(portError(error, httpPort, options.host, '--http-port'))),
     ]);
     if (pages.status === 'fulfilled' && pages.value) {
       emulator.pageUrl = pages.value.url;
@@ -174,21 +176,18 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
 
 function listen(server: Server, port: number, host: string, flag: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(portError(port, host, flag)(error)));
+    server.once('error', (error) => reject(portError(error, port, host, flag)));
     server.listen(port, host, () => resolve());
   });
 }
 
 /** A port that is taken or not allowed is a configuration problem with an obvious fix. */
-function portError(port: number, host: string, flag: string) {
-  return (error: unknown): never => {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      const why = code === 'EADDRINUSE' ? 'is in use' : code === 'EACCES' ? 'is not allowed' : 'is not an address of this machine';
-      throw new ConfigError('PORT_UNAVAILABLE', `${host}:${port} ${why}: pass ${flag} with another port (0 picks a free one)${code === 'EADDRNOTAVAIL' ? ' or another --host' : ''}`, { cause: error });
-    }
-    throw error;
-  };
+function portError(error: unknown, port: number, host: string, flag: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') return error;
+  const why = code === 'EADDRINUSE' ? 'is in use' : code === 'EACCES' ? 'is not allowed' : 'is not an address of this machine';
+  const fix = code === 'EADDRNOTAVAIL' ? 'pass another --host' : `pass ${flag} with another port (0 picks a free one)`;
+  return new ConfigError('PORT_UNAVAILABLE', `${host}:${port} ${why}: ${fix}`, { cause: error });
 }
 
 /** The host as it appears in a URL: all-interfaces binds are reached on loopback; IPv6 goes in brackets. */

@@ -4,8 +4,11 @@ import type { ConnectionFacts } from './lambda-events.ts';
 
 /** The gateway's own record of a connection, from the upgrade request until $disconnect has run. */
 export interface GatewayConnection extends ConnectionFacts {
-  /** `connecting` while the authorizer and $connect run: @connections answers 410 for it, as AWS does. */
-  state: 'connecting' | 'open' | 'closed';
+  /**
+   * `connecting` while the authorizer and $connect run, `closing` once the gateway has sent its close frame: for both,
+   * as for `closed`, @connections answers 410 (AWS does so during $connect).
+   */
+  state: 'connecting' | 'open' | 'closing' | 'closed';
   /** The raw socket during the handshake; the emulator's stop destroys it. */
   handshakeSocket?: Duplex;
   socket?: WebSocket;

@@ -100,6 +100,13 @@ export class WebSocketGateway {
     if (path !== '' && path !== `/${this.api.stage}`) return refuse(socket, 403, `No WebSocket API at ${url.pathname}; connect to / or /${this.api.stage}`);
     if (!this.rateLimit.tryAcquire()) return refuse(socket, 429, 'Limit Exceeded');
 
+    // ws would refuse these itself, after $connect had run: refuse them first, as API Gateway's edge does.
+    const key = request.headers['sec-websocket-key'];
+    const version = request.headers['sec-websocket-version'];
+    if (request.method !== 'GET' || request.headers.upgrade?.toLowerCase() !== 'websocket' || !/^[+/0-9A-Za-z]{22}==$/.test(key ?? '') || (version !== '13' && version !== '8')) {
+      return refuse(socket, 400, 'Bad Request: not a WebSocket handshake');
+    }
+
     const sourceIp = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
@@ -119,17 +126,24 @@ export class WebSocketGateway {
       timers: [],
     };
     this.connections.set(connection.connectionId, connection);
+    let handedOver = false;
+    socket.once('close', () => {
+      // ws drops a socket it cannot upgrade without calling back: the connection ends here.
+      if (handedOver && connection.state === 'connecting') this.closed(connection, 1006, 'Client went away during the handshake');
+    });
 
     const outcome = await runHandshake(connection, { ...upgradeHeaders(request, sourceIp), url }, { config: this.config, api: this.api, integration: this.integration });
     if (!outcome.accept) return this.refuseConnecting(connection, socket, outcome.status, outcome.body);
     connection.handshakeSocket = undefined;
-    if (socket.destroyed || this.stopping) {
+    if (socket.destroyed || !socket.readable || !socket.writable || this.stopping) {
+      socket.destroy();
       // A $connect that succeeded is followed by $disconnect, even for a client gone in the meantime.
       if (this.config.routes.has('$connect')) return this.closed(connection, 1006, 'Client went away during $connect');
       return this.refuseConnecting(connection, socket, 410, 'Gone');
     }
 
     if (outcome.protocol !== undefined) this.protocols.set(request, outcome.protocol);
+    handedOver = true;
     this.server.handleUpgrade(request, socket, head, (ws) => this.opened(connection, ws));
   }
 
@@ -154,7 +168,13 @@ export class WebSocketGateway {
     connection.state = 'open';
     connection.lastActiveAt = Date.now();
     limitFrameSize(socket, this.limits, () => (connection.closing ??= { code: 1009, reason: 'Message too big' }));
-    socket.on('error', () => {}); // the close event that follows does the cleanup
+    // A frame that breaks the protocol ends the connection; the close event that follows does the cleanup, and
+    // $disconnect hears why (ws's receiver drops the socket before the client's close frame could say it).
+    socket.on('error', (error: Error & { code?: string }) => {
+      if (!error.code?.startsWith('WS_ERR_')) return;
+      const code = error.code === 'WS_ERR_INVALID_UTF8' ? 1007 : error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 1009 : 1002;
+      connection.closing ??= { code, reason: error.message };
+    });
     socket.on('message', (data, isBinary) => {
       connection.framesIn += 1;
       this.touch(connection);
@@ -212,6 +232,7 @@ export class WebSocketGateway {
 
   private close(connection: GatewayConnection, code: number, reason: string): void {
     if (connection.state !== 'open') return;
+    connection.state = 'closing';
     connection.closing ??= { code, reason };
     connection.socket?.close(code, reason);
     // A client that never answers the close frame is cut off, as API Gateway would.

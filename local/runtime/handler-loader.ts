@@ -19,31 +19,45 @@ export class HandlerLoader {
   /** Files any handler imported (outside node_modules): an edit to one of them reloads. */
   private readonly sources = new Set<string>();
   private readonly watchers = new Map<string, FSWatcher>();
+  private readonly lastReported = new Map<string, number>();
   private watching = false;
 
   constructor(private readonly onReload: (file: string) => void = () => {}) {}
 
   /**
-   * Watches the folders of the files handlers imported (not node_modules): a recursive watch of a project folder
-   * would walk node_modules first, which costs more than the rest of the start-up.
+   * Watches the folders of the files handlers imported (never node_modules), rather than the whole config folder
+   * recursively: on Linux, Node 20's recursive fs.watch walks and watches every folder, node_modules included, which
+   * cost more than the rest of the start-up. A file imported later (after an edit) gets its folder watched then.
    */
   watch(): void {
     this.watching = true;
-    this.watchImportedFolders();
+    for (const file of this.sources) this.watchFolderOf(file);
   }
 
-  private watchImportedFolders(): void {
-    if (!this.watching) return;
-    for (const folder of new Set([...this.sources].map((file) => dirname(file)))) {
-      if (this.watchers.has(folder)) continue;
-      const watcher = watch(folder, (_event, name) => {
+  private watchFolderOf(file: string): void {
+    const folder = dirname(file);
+    if (!this.watching || this.watchers.has(folder)) return;
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(folder, (_event, name) => {
         if (name === null || !this.sources.has(join(folder, name.toString()))) return;
         this.generation += 1;
-        this.onReload(join(folder, name.toString()));
+        this.reported(join(folder, name.toString()));
       });
-      watcher.on('error', () => {}); // a vanished folder must not take the emulator down
-      this.watchers.set(folder, watcher);
+    } catch (error) {
+      this.onReload(`${folder} (cannot watch it: ${(error as Error).message}; edits there need a restart)`);
+      return;
     }
+    watcher.on('error', () => {}); // a vanished folder must not take the emulator down
+    this.watchers.set(folder, watcher);
+  }
+
+  /** Editors write a file in several steps: one log line per file and burst. */
+  private reported(file: string): void {
+    const now = Date.now();
+    if ((this.lastReported.get(file) ?? 0) > now - 200) return;
+    this.lastReported.set(file, now);
+    this.onReload(file);
   }
 
   async load(ref: HandlerRef): Promise<LambdaHandler> {
@@ -52,7 +66,6 @@ export class HandlerLoader {
       const module = this.importFresh(ref.file);
       cached = { generation: this.generation, module };
       this.modules.set(ref.file, cached);
-      void module.then(() => this.watchImportedFolders(), () => {});
     }
     let module: Record<string, unknown>;
     try {
@@ -75,8 +88,12 @@ export class HandlerLoader {
   private importFresh(file: string): Promise<Record<string, unknown>> {
     return tsImport(pathToFileURL(file).href, {
       parentURL: import.meta.url,
+      // Reported from tsx's loader thread, so possibly after the import has resolved: each file is watched as it comes.
       onImport: (url: string) => {
-        if (url.startsWith('file:') && !url.includes('/node_modules/')) this.sources.add(fileURLToPath(url.split('?')[0]!));
+        if (!url.startsWith('file:') || url.includes('/node_modules/')) return;
+        const file = fileURLToPath(url.split('?')[0]!);
+        this.sources.add(file);
+        this.watchFolderOf(file);
       },
     }) as Promise<Record<string, unknown>>;
   }

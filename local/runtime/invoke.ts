@@ -34,7 +34,8 @@ function contextFor(target: InvokeTarget, deadline: number, settle: (error: unkn
 }
 
 /**
- * Runs a handler as Lambda would: async or callback-style (three parameters), with the function's timeout.
+ * Runs a handler as Lambda would: async (a promise), or callback-style (the callback or the legacy
+ * `context.done/succeed/fail`), with the function's timeout.
  * Resolves with the handler's result; rejects with what it threw or a HandlerTimeoutError.
  */
 export function invoke(handler: LambdaHandler, event: unknown, target: InvokeTarget): Promise<unknown> {
@@ -51,9 +52,14 @@ export function invoke(handler: LambdaHandler, event: unknown, target: InvokeTar
     const timer = setTimeout(() => settle(new HandlerTimeoutError(`${target.functionName} timed out after ${target.timeoutMs} ms`)), target.timeoutMs);
     try {
       const returned = handler(event, contextFor(target, deadline, settle), (error, result) => settle(error, result));
-      if (handler.length < 3 || (returned !== undefined && typeof (returned as Promise<unknown>)?.then === 'function')) {
-        Promise.resolve(returned).then((result) => settle(undefined, result), (error: unknown) => settle(error ?? new Error('handler rejected')));
+      if (typeof (returned as Promise<unknown> | undefined)?.then === 'function') {
+        (returned as Promise<unknown>).then((result) => settle(undefined, result), (error: unknown) => settle(error ?? new Error('the handler rejected')));
+      } else if (returned !== undefined) {
+        settle(undefined, returned); // Lambda would ignore a plain return value; taking it is kinder and harmless
+      } else if (handler.length < 2) {
+        settle(undefined, undefined); // it takes no callback or context, so nothing else can answer
       }
+      // Otherwise the answer comes through the callback or context.done/succeed/fail, or the timeout.
     } catch (error) {
       settle(error);
     }

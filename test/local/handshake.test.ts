@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../local/emulator.ts';
@@ -26,6 +27,27 @@ describe('$connect', () => {
     const root = await connectClient(behaviour.wsUrl.replace(/\/test$/, '/'));
     root.socket.close();
     await expect(connectClient(behaviour.wsUrl.replace(/\/test$/, '/prod'))).rejects.toMatchObject({ statusCode: 403 });
+  });
+
+  it('refuses a request that is no WebSocket handshake with 400, before $connect runs', async () => {
+    const runs: string[] = [];
+    const onInvocation = (record: { routeKey: string; eventType: string }) => record.eventType === 'CONNECT' && runs.push(record.routeKey);
+    behaviour.events.on('invocation', onInvocation);
+    const { port } = new URL(behaviour.wsUrl);
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest({ host: '127.0.0.1', port, path: '/test', headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Key': 'short', 'Sec-WebSocket-Version': '13' } });
+      request.once('response', (response) => resolve(response.statusCode ?? 0));
+      request.once('upgrade', () => reject(new Error('upgraded')));
+      request.once('error', reject);
+      request.end();
+    });
+    behaviour.events.off('invocation', onInvocation);
+    expect(status).toBe(400);
+    expect(runs).toEqual([]);
+  });
+
+  it('refuses with 500 when the $connect handler throws', async () => {
+    await expect(connectClient(`${behaviour.wsUrl}?throw=1`)).rejects.toMatchObject({ statusCode: 500 });
   });
 
   it('selects a subprotocol only when the handler returns one', async () => {

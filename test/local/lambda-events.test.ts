@@ -1,9 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../local/emulator.ts';
 import { connectClient } from '../support/ws-client.ts';
 import { eventSeen, startProject } from './fixture-projects.ts';
 
 const ID = /^[A-Za-z0-9_-]{15}=$/;
+const captured = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'events', `${name}.json`), 'utf8'));
+/** Every key path of an object, e.g. `requestContext.identity.sourceIp` (header names are compared apart). */
+const keyPaths = (value: unknown, prefix = ''): string[] =>
+  value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? Object.entries(value).flatMap(([key, item]) => (/[Hh]eaders$/.test(key) ? [prefix + key] : [prefix + key, ...keyPaths(item, `${prefix}${key}.`)]))
+    : [];
 const CLF = /^\d{2}\/(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/;
 
 let emulator: Emulator;
@@ -72,6 +80,24 @@ describe('the events handlers receive', () => {
     const event = await eventSeen((e) => e.requestContext.eventType === 'DISCONNECT' && e.requestContext.connectionId === connectionId);
     expect(event.requestContext).toMatchObject({ routeKey: '$disconnect', disconnectStatusCode: code, disconnectReason: reason });
     expect(Object.keys(event.headers).sort()).toEqual(['Host', 'X-Forwarded-For', 'x-api-key', 'x-restapi']);
+  });
+
+  it('have exactly the keys of events captured from API Gateway, with the same header names', async () => {
+    const client = await connectClient(`${emulator.wsUrl}?room=ops&name=captured`, { headers: { 'User-Agent': 'captured/1.0' } });
+    const connect = await eventSeen((e) => e.queryStringParameters?.name === 'captured');
+    client.send({ action: 'echo', marker: 'captured' });
+    await client.next((f) => f.marker === 'captured');
+    const message = await eventSeen((e) => e.body?.includes('"captured"'));
+    client.socket.close(1001, 'Going away');
+    const disconnect = await eventSeen((e) => e.requestContext.eventType === 'DISCONNECT' && e.requestContext.connectionId === connect.requestContext.connectionId);
+
+    for (const [name, event] of [['connect', connect], ['message', message], ['disconnect', disconnect]] as const) {
+      expect(keyPaths(event).sort(), name).toEqual(keyPaths(captured(name)).sort());
+    }
+    expect(Object.keys(connect.headers).sort()).toEqual(Object.keys(captured('connect').headers).sort());
+    expect(connect.headers['X-Amzn-Trace-Id']).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
+    expect(Object.keys(disconnect.headers).sort()).toEqual(Object.keys(captured('disconnect').headers).sort());
+    expect(disconnect.requestContext).toMatchObject({ disconnectStatusCode: 1001, disconnectReason: 'Going away' });
   });
 
   it('gives handlers the resolved environment and the SDK endpoint variables', async () => {

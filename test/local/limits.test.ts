@@ -1,18 +1,21 @@
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../local/emulator.ts';
 import { connectClient } from '../support/ws-client.ts';
 import { eventSeen, startProject } from './fixture-projects.ts';
 
 let emulator: Emulator;
-let short: Emulator;
+let idle: Emulator;
+let lifetime: Emulator;
 beforeAll(async () => {
-  [emulator, short] = await Promise.all([
+  [emulator, idle, lifetime] = await Promise.all([
     startProject('behaviour'),
-    startProject('behaviour', { idleTimeoutMs: 300, maxDurationMs: 900 }),
+    startProject('behaviour', { idleTimeoutMs: 300 }),
+    startProject('behaviour', { maxDurationMs: 900 }),
   ]);
 });
 afterAll(async () => {
-  await Promise.all([emulator.stop(), short.stop()]);
+  await Promise.all([emulator.stop(), idle.stop(), lifetime.stop()]);
 });
 
 const echoOf = (size: number) => JSON.stringify({ action: 'echo', pad: 'x'.repeat(size - 26) });
@@ -56,27 +59,53 @@ describe('API Gateway limits', () => {
   });
 
   it('closes an idle connection with 1001, and activity keeps it open', async () => {
-    const client = await connectClient(short.wsUrl);
+    const client = await connectClient(idle.wsUrl);
     const opened = Date.now();
     const ping = setInterval(() => client.send({ action: 'echo' }), 100);
-    await new Promise((resolve) => setTimeout(resolve, 500)); // longer than the 300 ms idle limit, kept busy
+    // Five replies at 100 ms intervals: busy for longer than the 300 ms idle limit.
+    for (let i = 0; i < 5; i++) await client.next(() => true);
     clearInterval(ping);
+    expect(Date.now() - opened).toBeGreaterThan(300);
     expect(client.socket.readyState).toBe(client.socket.OPEN);
     const { code, reason } = await client.closed;
     expect(code).toBe(1001);
-    expect(reason).toMatch(/idle/);
-    expect(Date.now() - opened).toBeLessThan(900);
+    expect(reason).toBe('Going away: idle timeout');
   });
 
   it('closes every connection with 1001 at the maximum duration, however busy', async () => {
-    const client = await connectClient(short.wsUrl);
+    const client = await connectClient(lifetime.wsUrl);
     const opened = Date.now();
     const ping = setInterval(() => client.send({ action: 'echo' }), 100);
     const { code, reason } = await client.closed;
     clearInterval(ping);
     expect(code).toBe(1001);
-    expect(reason).toMatch(/duration/);
+    expect(reason).toBe('Going away: maximum connection duration');
     expect(Date.now() - opened).toBeGreaterThanOrEqual(850);
+  });
+
+  it('closes a connection that sends a malformed frame, and runs its $disconnect with 1002 (protocol error)', async () => {
+    const client = await connectClient(emulator.wsUrl);
+    client.send({ action: 'echo', marker: 'malformed' });
+    const { requestContext } = await eventSeen((e) => e.body?.includes('"malformed"'));
+    // A client frame without a mask breaks RFC 6455 (5.1): written straight to the TCP socket.
+    (client.socket as unknown as { _socket: { write(data: Buffer): void } })._socket.write(Buffer.from([0x81, 0x02, 0x68, 0x69]));
+    // ws answers with a 1002 close frame; the client may see the TCP close first (1006).
+    expect([1002, 1006]).toContain((await client.closed).code);
+    const disconnect = await eventSeen((e) => e.requestContext.eventType === 'DISCONNECT' && e.requestContext.connectionId === requestContext.connectionId);
+    expect(disconnect.requestContext.disconnectStatusCode).toBe(1002);
+  });
+
+  it('runs $disconnect with 1006 for a client gone while its $connect ran, and goes on serving', async () => {
+    const quitter = new WebSocket(`${emulator.wsUrl}?delay=150&marker=quitter`);
+    quitter.on('error', () => {});
+    const connect = await eventSeen((e) => e.queryStringParameters?.marker === 'quitter');
+    quitter.terminate();
+    const disconnect = await eventSeen((e) => e.requestContext.eventType === 'DISCONNECT' && e.requestContext.connectionId === connect.requestContext.connectionId);
+    expect(disconnect.requestContext).toMatchObject({ disconnectStatusCode: 1006 });
+    const client = await connectClient(emulator.wsUrl);
+    client.send({ action: 'echo', still: 'serving' });
+    expect(await client.next(() => true)).toEqual({ action: 'echo', still: 'serving' });
+    client.socket.close();
   });
 
   it('keeps serving everyone else when a client misbehaves', async () => {

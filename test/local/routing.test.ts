@@ -35,6 +35,15 @@ describe('routing frames to handlers', () => {
     client.socket.close();
   });
 
+  it('never lets a frame select $connect or $disconnect', async () => {
+    const client = await connectClient(behaviour.wsUrl);
+    client.send({ action: '$disconnect' });
+    client.send({ action: '$connect' });
+    for (let i = 0; i < 2; i++) expect(await client.next(() => true)).toMatchObject({ message: 'Forbidden' });
+    expect(client.socket.readyState).toBe(client.socket.OPEN);
+    client.socket.close();
+  });
+
   it('answers Internal server error when a handler throws, and keeps the connection', async () => {
     const client = await connectClient(behaviour.wsUrl);
     client.send({ action: 'boom' });
