@@ -18,7 +18,7 @@ import type { ManagementRecord, PostToConnectionOutcome } from './management-api
 import { connectionsApi } from './management-api/connections-api.ts';
 import { startPages } from './pages/server.ts';
 import { HandlerLoader } from './runtime/handler-loader.ts';
-import { applyEnvironment, handlerEnvironment } from './runtime/handler-environment.ts';
+import { applyEnvironment, handlerEnvironment, userEnvironmentValue } from './runtime/handler-environment.ts';
 
 export { EMULATOR_DEFAULTS } from './emulator-options.ts';
 export type { EmulatorOptions } from './emulator-options.ts';
@@ -90,7 +90,7 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
 
   try {
     const events = new EventEmitter().setMaxListeners(100);
-    const externalDynamo = options.dynamodbEndpoint ?? process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    const externalDynamo = options.dynamodbEndpoint ?? userEnvironmentValue('AWS_ENDPOINT_URL_DYNAMODB');
     const embedded = externalDynamo ? undefined : await startEmbeddedDynamoDb({ host: '127.0.0.1', persistDir: options.persistDir });
     if (embedded) cleanup.push(() => embedded.stop());
     const dynamodbEndpoint = externalDynamo ?? embedded!.endpoint;

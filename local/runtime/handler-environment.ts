@@ -24,28 +24,43 @@ export function handlerEnvironment(config: EmulatorConfig): { environment: Recor
   return { environment, conflicts };
 }
 
+/** Each running emulator's variables, oldest first; the newest that sets a key wins. */
+const layers: Map<string, string>[] = [];
+/** What process.env held before any emulator touched a key (undefined: unset). */
+const original = new Map<string, string | undefined>();
+
+/** A variable as the user set it, ignoring what emulators in this process set. */
+export function userEnvironmentValue(key: string): string | undefined {
+  return original.has(key) ? original.get(key) : process.env[key];
+}
+
 /**
- * Sets the handlers' environment, and the SDK's standard variables unless the user already set them
- * (so `AWS_ENDPOINT_URL_DYNAMODB=http://localhost:8000 npm start` wins). Returns a function that restores
- * what was there before, so emulators started one after another in one process do not see each other's.
+ * Sets the handlers' environment, and the SDK's standard variables unless the user set them (so
+ * `AWS_ENDPOINT_URL_DYNAMODB=http://localhost:8000 npm start` wins). Returns a function that takes them back out.
+ * Emulators started side by side in one process (as tests do) stack: the newest wins while it runs, and stopping any of
+ * them leaves the others' values, or the user's, in place.
  */
 export function applyEnvironment(environment: Record<string, string>, defaults: Record<string, string>): () => void {
-  const saved = new Map<string, string | undefined>();
-  const set = (key: string, value: string) => {
-    if (!saved.has(key)) saved.set(key, process.env[key]);
-    process.env[key] = value;
-  };
-  for (const [key, value] of Object.entries(defaults)) if (!process.env[key] || ownedByEmulators.has(key)) set(key, value);
-  for (const [key, value] of Object.entries(environment)) set(key, value);
-  for (const key of Object.keys(defaults)) if (saved.has(key)) ownedByEmulators.add(key);
+  const layer = new Map<string, string>();
+  for (const [key, value] of Object.entries(defaults)) if (!userEnvironmentValue(key)) layer.set(key, value);
+  for (const [key, value] of Object.entries(environment)) layer.set(key, value);
+  for (const key of layer.keys()) if (!original.has(key)) original.set(key, process.env[key]);
+  layers.push(layer);
+  for (const [key, value] of layer) process.env[key] = value;
+  let released = false;
   return () => {
-    for (const [key, value] of saved) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-      if (value === undefined) ownedByEmulators.delete(key);
+    if (released) return;
+    released = true;
+    layers.splice(layers.indexOf(layer), 1);
+    for (const key of layer.keys()) {
+      const winner = layers.findLast((other) => other.has(key));
+      if (winner) process.env[key] = winner.get(key);
+      else {
+        const value = original.get(key);
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+        original.delete(key);
+      }
     }
   };
 }
-
-/** Variables an emulator in this process set (not the user): a later emulator may replace them. */
-const ownedByEmulators = new Set<string>();

@@ -108,4 +108,21 @@ describe('a DynamoDB given by endpoint (DynamoDB Local, LocalStack)', () => {
       await external.stop();
     }
   });
+
+  it('takes the endpoint from AWS_ENDPOINT_URL_DYNAMODB, as `AWS_ENDPOINT_URL_DYNAMODB=… npm start` does', async () => {
+    const external = await startEmbeddedDynamoDb();
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = external.endpoint;
+    try {
+      const emulator = await startProject('tables');
+      expect(emulator.dynamodbEndpoint).toBe(external.endpoint);
+      const db = clientFor(external.endpoint);
+      expect((await db.send(new ListTablesCommand({}))).TableNames).toContain('notes-dev');
+      db.destroy();
+      await emulator.stop();
+      expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toBe(external.endpoint);
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+      await external.stop();
+    }
+  });
 });

@@ -1,8 +1,8 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../local/emulator.ts';
-import { connectClient } from '../support/ws-client.ts';
-import { eventSeen, startProject } from './fixture-projects.ts';
+import type { Emulator } from '../../../local/emulator.ts';
+import { connectClient } from '../../support/ws-client.ts';
+import { eventSeen, startProject } from '../fixture-projects.ts';
 
 let emulator: Emulator;
 let idle: Emulator;

@@ -5,9 +5,9 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../local/emulator.ts';
-import { connectClient } from '../support/ws-client.ts';
-import { eventSeen, startProject } from './fixture-projects.ts';
+import type { Emulator } from '../../../local/emulator.ts';
+import { connectClient } from '../../support/ws-client.ts';
+import { eventSeen, startProject } from '../fixture-projects.ts';
 
 let emulator: Emulator;
 let sdk: ApiGatewayManagementApiClient;
@@ -99,6 +99,40 @@ describe('@connections with the real SDK v3 client', () => {
     expect(outcomes).toEqual(['gone']);
     expect(client.frames).toEqual([]);
     client.socket.close();
+  });
+
+  it('throws GoneException to the SDK while the connection is still in $connect', async () => {
+    const client = connectClient(`${emulator.wsUrl}?delay=400&marker=connecting`);
+    const { requestContext } = await eventSeen((e) => e.queryStringParameters?.marker === 'connecting');
+    for (const command of [new PostToConnectionCommand({ ConnectionId: requestContext.connectionId, Data: 'early' }), new GetConnectionCommand({ ConnectionId: requestContext.connectionId })]) {
+      await expect(sdk.send(command as never)).rejects.toMatchObject({ name: 'GoneException', $metadata: { httpStatusCode: 410 } });
+    }
+    const connected = await client;
+    expect(connected.frames).toEqual([]);
+    connected.socket.close();
+  });
+
+  it('answers other paths and methods with 403 and x-amzn-ErrorType: ForbiddenException, and reports every call', async () => {
+    const origin = emulator.connectionsUrl.replace(/\/test$/, '');
+    const managed: { method: string; status: number }[] = [];
+    const listener = (record: { method: string; status: number }) => managed.push({ method: record.method, status: record.status });
+    emulator.events.on('management', listener);
+    for (const [method, path] of [['GET', '/'], ['PUT', '/test/@connections/AAAAAAAAAAAAAAA='], ['POST', '/test/@connections'], ['GET', '/prod/@connections/AAAAAAAAAAAAAAA=']]) {
+      const response = await fetch(`${origin}${path}`, { method });
+      expect(response.status, `${method} ${path}`).toBe(403);
+      expect(response.headers.get('x-amzn-errortype')).toBe('ForbiddenException');
+      expect(await response.json()).toEqual({ message: expect.stringMatching(/^Forbidden/) });
+    }
+    const gone = await fetch(`${emulator.connectionsUrl}/@connections/AAAAAAAAAAAAAAA=`, { method: 'DELETE' });
+    expect([gone.status, gone.headers.get('x-amzn-errortype')]).toEqual([410, 'GoneException']);
+    emulator.events.off('management', listener);
+    expect(managed).toEqual([
+      { method: 'GET', status: 403 },
+      { method: 'PUT', status: 403 },
+      { method: 'POST', status: 403 },
+      { method: 'GET', status: 403 },
+      { method: 'DELETE', status: 410 },
+    ]);
   });
 
   it('throws PayloadTooLargeException (413) past 128 KB and delivers exactly 128 KB', async () => {

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../local/emulator.ts';
-import { connectClient } from '../support/ws-client.ts';
-import { eventSeen, startProject } from './fixture-projects.ts';
+import type { Emulator } from '../../../local/emulator.ts';
+import { connectClient } from '../../support/ws-client.ts';
+import { eventSeen, startProject } from '../fixture-projects.ts';
 
 const ID = /^[A-Za-z0-9_-]{15}=$/;
-const captured = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'events', `${name}.json`), 'utf8'));
+const captured = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'events', `${name}.json`), 'utf8'));
 /** Every key path of an object, e.g. `requestContext.identity.sourceIp` (header names are compared apart). */
 const keyPaths = (value: unknown, prefix = ''): string[] =>
   value !== null && typeof value === 'object' && !Array.isArray(value)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../local/emulator.ts';
-import { connectClient } from '../support/ws-client.ts';
-import { startProject } from './fixture-projects.ts';
+import type { Emulator } from '../../../local/emulator.ts';
+import { connectClient } from '../../support/ws-client.ts';
+import { startProject } from '../fixture-projects.ts';
 
 let behaviour: Emulator;
 let templated: Emulator;
@@ -60,6 +60,22 @@ describe('routing frames to handlers', () => {
     expect(await client.next(() => true, 2_500)).toMatchObject({ message: 'Internal server error' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000); // timeout: 1 in serverless.yml
     client.socket.close();
+  });
+
+  it('caps a handler at the integration timeout when that is shorter than its own', async () => {
+    const capped = await startProject('behaviour', { integrationTimeoutMs: 200 });
+    try {
+      const client = await connectClient(capped.wsUrl);
+      const records: { routeKey: string; status: unknown; durationMs: number }[] = [];
+      capped.events.on('invocation', (record) => records.push(record));
+      client.send({ action: 'slow' });
+      expect(await client.next(() => true)).toMatchObject({ message: 'Internal server error' });
+      expect(records).toEqual([expect.objectContaining({ routeKey: 'slow', status: 'timeout' })]);
+      expect(records[0]!.durationMs).toBeLessThan(1_000); // the function's own timeout is 1 s
+      client.socket.close();
+    } finally {
+      await capped.stop();
+    }
   });
 
   it('handles the frames of one connection in order', async () => {

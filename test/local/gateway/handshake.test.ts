@@ -1,9 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../local/emulator.ts';
-import { connectClient } from '../support/ws-client.ts';
-import { eventSeen, startProject } from './fixture-projects.ts';
+import type { Emulator } from '../../../local/emulator.ts';
+import { connectClient } from '../../support/ws-client.ts';
+import { eventSeen, startProject } from '../fixture-projects.ts';
 
 let behaviour: Emulator;
 let auth: Emulator;
@@ -82,6 +82,9 @@ describe('REQUEST authorizer', () => {
     const connect = await eventSeen((e) => e.requestContext?.eventType === 'CONNECT' && e.requestContext.authorizer?.principalId === 'user-abc');
     expect(connect.requestContext.authorizer).toEqual(expected);
     client.socket.close();
+    const { connectionId } = connect.requestContext;
+    const disconnect = await eventSeen((e) => e.requestContext?.eventType === 'DISCONNECT' && e.requestContext.connectionId === connectionId);
+    expect(disconnect.requestContext.authorizer).toEqual(connect.requestContext.authorizer);
   });
 
   it('gives the authorizer the REQUEST event: methodArn, headers with Connection and Upgrade, the query', async () => {
@@ -115,6 +118,7 @@ describe('REQUEST authorizer', () => {
     const onInvocation = (record: { routeKey: string }) => runs.push(record.routeKey);
     auth.events.on('invocation', onInvocation);
     await expect(connectClient(auth.wsUrl)).rejects.toMatchObject({ statusCode: 401 });
+    await expect(connectClient(`${auth.wsUrl}?token=`)).rejects.toMatchObject({ statusCode: 401 });
     auth.events.off('invocation', onInvocation);
     expect(runs).toEqual([]);
   });
