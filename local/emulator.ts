@@ -132,7 +132,12 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
     cleanup.push(() => gateway.closeAll());
     const management = new ConnectionManagement(gateway, events);
     server.on('request', connectionsApi(management, config.stage));
-    server.on('upgrade', (request, socket, head) => void gateway.handleUpgrade(request, socket, head));
+    server.on('upgrade', (request, socket, head) => {
+      gateway.handleUpgrade(request, socket, head).catch((error: unknown) => {
+        console.error('wsgate: internal error during a handshake:', error);
+        socket.destroy();
+      });
+    });
     server.on('clientError', (_error, socket) => socket.destroy());
     events.on('invocation', (r: InvocationRecord) => log(invocationLine(r)));
     events.on('management', (r: ManagementRecord) => log(`${r.time.slice(11, 23)}  ${r.connectionId.padEnd(16)}  @connections ${r.method.padEnd(6)} ${String(r.status)}`));

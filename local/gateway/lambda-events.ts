@@ -68,6 +68,7 @@ export function upgradeHeaders(request: IncomingMessage, sourceIp: string) {
   return { headers, multiValueHeaders };
 }
 
+/** The query as API Gateway passes it: both maps, or neither when there is no query (never empty maps). */
 export function queryParameters(url: URL) {
   if ([...url.searchParams.keys()].length === 0) return {};
   const queryStringParameters: Record<string, string> = {};
@@ -79,6 +80,7 @@ export function queryParameters(url: URL) {
   return { queryStringParameters, multiValueQueryStringParameters };
 }
 
+/** The $connect event: the upgrade request's headers and query (compare test/fixtures/events/connect.json). */
 export function connectEvent(api: ApiFacts, connection: ConnectionFacts, request: UpgradeRequest) {
   return {
     headers: request.headers,
@@ -89,6 +91,7 @@ export function connectEvent(api: ApiFacts, connection: ConnectionFacts, request
   };
 }
 
+/** A MESSAGE event: the frame as `body`, a `messageId`, no headers (compare test/fixtures/events/message.json). */
 export function messageEvent(api: ApiFacts, connection: ConnectionFacts, routeKey: string, body: string) {
   return {
     requestContext: { ...requestContext(api, connection, routeKey, 'MESSAGE'), messageId: awsStyleId() },
@@ -97,6 +100,10 @@ export function messageEvent(api: ApiFacts, connection: ConnectionFacts, routeKe
   };
 }
 
+/**
+ * The $disconnect event: stub headers only, and the close code and reason (compare
+ * test/fixtures/events/disconnect.json).
+ */
 export function disconnectEvent(api: ApiFacts, connection: ConnectionFacts, statusCode: number, reason: string) {
   const stub = { Host: api.domainName, 'x-api-key': '', 'X-Forwarded-For': '', 'x-restapi': '' };
   return {

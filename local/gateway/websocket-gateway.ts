@@ -181,7 +181,7 @@ export class WebSocketGateway {
       // Binary frames need binary media types, which a Lambda proxy WebSocket API does not have.
       if (isBinary) return this.close(connection, 1003, 'Binary frames are not supported');
       const body = (data as Buffer).toString('utf8');
-      connection.queue = connection.queue.then(() => this.routeMessage(connection, body));
+      this.enqueue(connection, () => this.routeMessage(connection, body));
     });
     socket.on('close', (code, reason) => {
       const closing = connection.closing ?? { code, reason: reason.toString() };
@@ -219,6 +219,17 @@ export class WebSocketGateway {
     if (reply !== undefined && reply !== null) this.sendFrame(connection, typeof reply === 'string' ? reply : JSON.stringify(reply));
   }
 
+  /**
+   * Runs a task after the connection's earlier ones. Handler failures are outcomes, not errors, so anything that
+   * rejects here is the emulator's own bug: it is printed, and the connection's later frames still run.
+   */
+  private enqueue(connection: GatewayConnection, task: () => Promise<void>): Promise<void> {
+    connection.queue = connection.queue.then(task).catch((error: unknown) => {
+      console.error(`wsgate: internal error on connection ${connection.connectionId}:`, error);
+    });
+    return connection.queue;
+  }
+
   private sendFrame(connection: GatewayConnection, data: string | Uint8Array): void {
     connection.framesOut += 1;
     this.touch(connection);
@@ -248,11 +259,10 @@ export class WebSocketGateway {
     this.events.emit('disconnect', { time: new Date().toISOString(), connectionId: connection.connectionId, statusCode: code, reason } satisfies DisconnectRecord);
     const route = this.config.routes.get('$disconnect');
     if (route === undefined) return connection.finish();
-    connection.queue = connection.queue.then(async () => {
+    this.enqueue(connection, async () => {
       const event = disconnectEvent(this.api, connection, code, reason);
       await this.integration.run(route, event, { connectionId: connection.connectionId, eventType: 'DISCONNECT', routeKey: '$disconnect' });
-      connection.finish();
-    });
+    }).finally(() => connection.finish());
   }
 
   private refuseConnecting(connection: GatewayConnection, socket: Duplex, status: number, body: string): void {

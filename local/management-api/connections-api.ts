@@ -11,7 +11,11 @@ export { MAX_POST_BYTES } from './connection-management.ts';
  * GoneException, PayloadTooLargeException and ForbiddenException by name (aws-sdk-js-v3's apigatewaymanagementapi model).
  */
 export function connectionsApi(management: ConnectionManagement, stage: string) {
-  return async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  // A caller that hangs up mid-request must not become an unhandled rejection: its response is simply dropped.
+  return (request: IncomingMessage, response: ServerResponse): void =>
+    void handle(request, response).catch(() => response.destroy());
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? 'GET';
     let path: string;
     try {
@@ -62,5 +66,5 @@ export function connectionsApi(management: ConnectionManagement, stage: string) 
       return answer(200, { connectedAt: info.connectedAt, lastActiveAt: info.lastActiveAt, identity: { sourceIp: info.sourceIp, userAgent: info.userAgent } });
     }
     return management.delete(connectionId) === 'delivered' ? answer(204) : gone();
-  };
+  }
 }
