@@ -45,6 +45,7 @@ export function cliOptions(argv: string[]): Partial<EmulatorOptions> | 'help' {
     if (value === undefined) return undefined;
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new ConfigError('CONFIG_INVALID', `--${flag} must be a number; got "${value}"\n\n${USAGE}`);
+    if (scale !== 1 && n === 0) throw new ConfigError('CONFIG_INVALID', `--${flag} must be more than 0 seconds`);
     return n * scale;
   };
   return {
