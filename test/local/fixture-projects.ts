@@ -4,22 +4,44 @@ import type { Emulator, EmulatorOptions } from '../../local/emulator.ts';
 
 export const projectsDir = join(import.meta.dirname, '..', 'fixtures', 'projects');
 
-/** What the fixture handlers saw: they run in this process and push their events onto globalThis. */
-export function handlerEvents(): Record<string, any>[] {
-  return ((globalThis as Record<string, unknown>).__wsgateFixtureEvents ??= []) as Record<string, any>[];
-}
+type HandlerEvent = Record<string, any>;
+const waiters = new Set<() => void>();
 
-/** Waits (bounded) until a handler has seen an event matching `match`. */
-export async function eventSeen(match: (event: Record<string, any>) => boolean, timeoutMs = 5_000): Promise<Record<string, any>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = handlerEvents().find(match);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error('no matching handler event');
-    await new Promise((resolve) => setTimeout(resolve, 10));
+/** The fixture handlers run in this process and push what they saw here; a push wakes the tests waiting for it. */
+class SeenEvents extends Array<HandlerEvent> {
+  override push(...items: HandlerEvent[]): number {
+    const length = super.push(...items);
+    for (const wake of waiters) wake();
+    return length;
   }
 }
+const store = globalThis as { __wsgateFixtureEvents?: HandlerEvent[] };
+store.__wsgateFixtureEvents ??= new SeenEvents();
 
+export function handlerEvents(): HandlerEvent[] {
+  return store.__wsgateFixtureEvents!;
+}
+
+/** Resolves with the first event a handler has seen (or will see) that matches; rejects after `timeoutMs`. */
+export function eventSeen(match: (event: HandlerEvent) => boolean, timeoutMs = 5_000): Promise<HandlerEvent> {
+  return new Promise((resolve, reject) => {
+    const look = () => {
+      const found = handlerEvents().find(match);
+      if (found === undefined) return;
+      waiters.delete(look);
+      clearTimeout(timer);
+      resolve(found);
+    };
+    const timer = setTimeout(() => {
+      waiters.delete(look);
+      reject(new Error(`no matching handler event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    waiters.add(look);
+    look();
+  });
+}
+
+/** A fixture project on free ports, silent, without pages or watching unless asked. */
 export function startProject(name: string, options: Partial<EmulatorOptions> = {}): Promise<Emulator> {
-  return startEmulator({ configPath: join(projectsDir, name, 'serverless.yml'), port: 0, httpPort: false, log: false, watch: false, ...options });
+  return startEmulator({ configPath: join(projectsDir, name, 'serverless.yml'), port: 0, log: false, watch: false, ...options });
 }
