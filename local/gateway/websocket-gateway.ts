@@ -247,7 +247,7 @@ export class WebSocketGateway {
     connection.closing ??= { code, reason };
     connection.socket?.close(code, reason);
     // A client that never answers the close frame is cut off, as API Gateway would.
-    connection.timers.push(setTimeout(() => connection.socket?.terminate(), CLOSE_GRACE_MS).unref());
+    connection.timers.push(setTimeout(() => connection.socket?.terminate(), CLOSE_GRACE_MS));
   }
 
   /** The connection is gone: report it, then run $disconnect after the frames already queued (best-effort, as on AWS). */
