@@ -59,7 +59,7 @@ describe('loadConfig', () => {
     ['no service', () => project('noservice', minimal('handlers.echo').replace('service: s\n', '')), 'CONFIG_INVALID', /"service" is missing/],
     ['an unresolvable self reference', () => project('self', minimal('handlers.echo').replace('runtime: nodejs22.x', 'runtime: ${self:custom.nothing}')), 'VARIABLE_UNRESOLVED', /\$\{self:custom\.nothing\} at provider\.runtime has no value/],
     ['a route declared twice', () => project('twice', `${minimal('handlers.echo')}  other:\n    handler: handlers.echo\n    events:\n      - websocket: $default\n`), 'CONFIG_INVALID', /route "\$default" is declared by both functions\.fn and functions\.other/],
-  ])('reports %s with a ConfigError that says what to fix', (_label, path, code, message) => {
+  ])('reports %s as a ConfigError that says what to fix', (_label, path, code, message) => {
     const error = errorOf(() => loadConfig(path()));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({ name: 'ConfigError', code, message: expect.stringMatching(message) });

@@ -24,15 +24,15 @@ describe('verdictOf', () => {
   });
 
   it.each([
-    ['a Deny', policy('Deny'), 403],
-    ['an Allow for another API', policy('Allow', 'arn:aws:execute-api:us-east-1:000000000000:other/*'), 403],
-    ['a Deny next to an Allow', { result: { policyDocument: { Statement: [{ Effect: 'Allow', Resource: '*' }, { Effect: 'Deny', Resource: ARN }] } } }, 403],
-    ['no policy', { result: { principalId: 'me' } }, 500],
-    ['a nested context value', policy('Allow', ARN, { user: { id: 1 } }), 500],
-    ['an array context value', policy('Allow', ARN, { roles: ['a'] }), 500],
-    ['throwing Unauthorized', { error: new Error('Unauthorized') }, 401],
-    ['throwing anything else', { error: new Error('database down') }, 500],
-  ])('refuses %s with %i', (_label, outcome, status) => {
+    ['a Deny', 403, policy('Deny')],
+    ['an Allow for another API', 403, policy('Allow', 'arn:aws:execute-api:us-east-1:000000000000:other/*')],
+    ['a Deny next to an Allow', 403, { result: { policyDocument: { Statement: [{ Effect: 'Allow', Resource: '*' }, { Effect: 'Deny', Resource: ARN }] } } }],
+    ['no policy', 500, { result: { principalId: 'me' } }],
+    ['a nested context value', 500, policy('Allow', ARN, { user: { id: 1 } })],
+    ['an array context value', 500, policy('Allow', ARN, { roles: ['a'] })],
+    ['throwing Unauthorized', 401, { error: new Error('Unauthorized') }],
+    ['throwing anything else', 500, { error: new Error('database down') }],
+  ])('refuses %s with %i', (_label, status, outcome) => {
     expect(verdictOf(outcome, ARN, 0)).toMatchObject({ allow: false, status });
   });
 });

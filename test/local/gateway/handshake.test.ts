@@ -102,10 +102,10 @@ describe('REQUEST authorizer', () => {
   });
 
   it.each([
-    ['a Deny statement', 'deny', 403],
-    ['an Allow for another resource', 'elsewhere', 403],
-    ['a nested value in context', 'nested', 500],
-  ])('refuses on %s with %i', async (_label, token, status) => {
+    ['a Deny statement', 403, 'deny'],
+    ['an Allow for another resource', 403, 'elsewhere'],
+    ['a nested value in context', 500, 'nested'],
+  ])('refuses on %s with %i', async (_label, status, token) => {
     await expect(connectClient(`${auth.wsUrl}?token=${token}`)).rejects.toMatchObject({ statusCode: status });
   });
 

@@ -11,7 +11,7 @@ describe('selectRoute', () => {
     ['${request.body.service}/${request.body.action}', '{"service":"chat","action":"send"}', 'chat/send'],
     ['${request.body.service}/${request.body.action}', '{"service":"chat","action":7}', 'chat/7'],
     ['constant', '{}', 'constant'],
-  ])('%s selects %j from %s', (expression, body, expected) => {
+  ])('%s on %s selects %j', (expression, body, expected) => {
     expect(selectRoute(expression, body)).toBe(expected);
   });
 
@@ -21,7 +21,7 @@ describe('selectRoute', () => {
     ['$request.body.action', '{"action":null}'],
     ['$request.body.route.name', '{"route":"flat"}'],
     ['${request.body.service}/${request.body.action}', '{"service":"chat"}'],
-  ])('%s selects nothing from %s (the frame goes to $default)', (expression, body) => {
+  ])('%s on %s selects nothing (the frame goes to $default)', (expression, body) => {
     expect(selectRoute(expression, body)).toBeUndefined();
   });
 });
