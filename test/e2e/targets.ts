@@ -26,8 +26,15 @@ export const TARGETS: Record<Target['name'], (configPath?: string) => Promise<Ta
     return { name: 'wsgate', ...emulator, stop: () => emulator.stop() };
   },
   async 'serverless-offline'(configPath = appConfig) {
-    const [websocketPort, httpPort, lambdaPort] = (await freePorts(3)) as [number, number, number];
-    const offline = await startServerlessOffline({ configPath, stage: 'dev', websocketPort, httpPort, lambdaPort, output: (chunk) => appendFileSync(offlineLog, chunk) });
-    return { name: 'serverless-offline', ...offline, stop: () => offline.stop() };
+    // Ports are chosen free but bound later by another process: another test may take one in between, so retry.
+    for (let attempt = 1; ; attempt++) {
+      const [websocketPort, httpPort, lambdaPort] = (await freePorts(3)) as [number, number, number];
+      try {
+        const offline = await startServerlessOffline({ configPath, stage: 'dev', websocketPort, httpPort, lambdaPort, output: (chunk) => appendFileSync(offlineLog, chunk) });
+        return { name: 'serverless-offline', ...offline, stop: () => offline.stop() };
+      } catch (error) {
+        if (attempt === 3 || !String(error).includes('EADDRINUSE')) throw error;
+      }
+    }
   },
 };
