@@ -89,24 +89,30 @@ function splitVariables(text: string): (string | { inner: string })[] {
   return pieces;
 }
 
-/** The index of the `}` closing a `${` whose content starts at `from`, minding nested `${…}` and quotes. */
-function closingBrace(text: string, from: number): number {
+/**
+ * Walks `text` from `from`, skipping quoted strings and nested `${…}`, and calls `visit` with each character at the
+ * top level (a `}` that closes nothing included); stops at the first index `visit` returns true for.
+ */
+function walkTopLevel(text: string, from: number, visit: (char: string, index: number) => boolean): number {
   let depth = 0;
   let quote: string | undefined;
   for (let i = from; i < text.length; i++) {
-    const char = text[i];
+    const char = text[i]!;
     if (quote) {
       if (char === quote) quote = undefined;
     } else if (char === "'" || char === '"') quote = char;
     else if (char === '$' && text[i + 1] === '{') {
       depth += 1;
       i += 1;
-    } else if (char === '}') {
-      if (depth === 0) return i;
-      depth -= 1;
-    }
+    } else if (char === '}' && depth > 0) depth -= 1;
+    else if (depth === 0 && visit(char, i)) return i;
   }
   return -1;
+}
+
+/** The index of the `}` closing a `${` whose content starts at `from`. */
+function closingBrace(text: string, from: number): number {
+  return walkTopLevel(text, from, (char) => char === '}');
 }
 
 /** `source:address, fallback, …`: the first candidate with a value wins. */
@@ -191,23 +197,14 @@ function valueAt(root: unknown, address: string): unknown {
 /** `a, 'b, c', ${d:e, f}` -> ['a', " 'b, c'", ' ${d:e, f}'] */
 function splitTopLevel(expression: string): string[] {
   const parts: string[] = [];
-  let quote: string | undefined;
-  let nesting = 0;
   let start = 0;
-  for (let i = 0; i < expression.length; i++) {
-    const char = expression[i];
-    if (quote) {
-      if (char === quote) quote = undefined;
-    } else if (char === "'" || char === '"') quote = char;
-    else if (char === '$' && expression[i + 1] === '{') {
-      nesting += 1;
-      i += 1;
-    } else if (char === '}') nesting -= 1;
-    else if (char === ',' && nesting === 0) {
-      parts.push(expression.slice(start, i));
-      start = i + 1;
+  walkTopLevel(expression, 0, (char, index) => {
+    if (char === ',') {
+      parts.push(expression.slice(start, index));
+      start = index + 1;
     }
-  }
+    return false;
+  });
   parts.push(expression.slice(start));
   return parts;
 }
