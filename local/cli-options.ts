@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from './config/config-error.ts';
+import { ConfigError } from './model/config-error.ts';
 import type { EmulatorOptions } from './emulator-options.ts';
 
 export const USAGE = `usage: npm start -- [options]

@@ -1,5 +1,5 @@
 import { cliOptions, USAGE } from './cli-options.ts';
-import { ConfigError } from './config/config-error.ts';
+import { ConfigError } from './model/config-error.ts';
 import { startEmulator } from './emulator.ts';
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import type { TableDefinition } from '../config/load-config.ts';
+import type { TableDefinition } from '../model/app-model.ts';
 
 export interface EmbeddedDynamoDb {
   endpoint: string;

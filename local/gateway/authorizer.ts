@@ -1,4 +1,4 @@
-import type { AuthorizerConfig } from '../config/load-config.ts';
+import type { AuthorizerConfig } from '../model/app-model.ts';
 
 export type AuthorizerVerdict =
   | { allow: true; authorizer: Record<string, string | number | null> }

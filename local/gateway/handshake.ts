@@ -1,4 +1,4 @@
-import type { EmulatorConfig } from '../config/load-config.ts';
+import type { EmulatorConfig } from '../model/app-model.ts';
 import { identityPresent, verdictOf } from './authorizer.ts';
 import type { GatewayConnection } from './connection-registry.ts';
 import type { LambdaIntegration } from './lambda-integration.ts';

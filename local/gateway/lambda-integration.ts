@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { FunctionFacts } from '../config/load-config.ts';
+import type { FunctionFacts } from '../model/app-model.ts';
 import type { HandlerLoader } from '../runtime/handler-loader.ts';
 import { HandlerTimeoutError, invoke } from '../runtime/invoke.ts';
 

@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { EmulatorConfig } from '../config/load-config.ts';
+import type { EmulatorConfig } from '../model/app-model.ts';
 import type { HandlerLoader } from '../runtime/handler-loader.ts';
 import { describeConnection } from './connection-registry.ts';
 import type { ConnectionInfo, DisconnectRecord, GatewayConnection } from './connection-registry.ts';

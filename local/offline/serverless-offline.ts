@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { loadConfig } from '../config/load-config.ts';
+import { loadConfig } from '../readers/serverless/load-config.ts';
 import { createTables, startEmbeddedDynamoDb } from '../dynamodb/embedded-dynamodb.ts';
 
 export interface OfflineOptions {

@@ -1,4 +1,4 @@
-import type { EmulatorConfig } from '../config/load-config.ts';
+import type { EmulatorConfig } from '../model/app-model.ts';
 
 /**
  * Handlers run in one process, so they share `process.env`: the union of every function's environment

@@ -3,8 +3,8 @@ import type { FSWatcher } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
-import { ConfigError } from '../config/config-error.ts';
-import type { HandlerRef } from '../config/resolve-handler.ts';
+import { ConfigError } from '../model/config-error.ts';
+import type { HandlerRef } from '../model/app-model.ts';
 
 export type LambdaHandler = (event: unknown, context: unknown, callback?: (error?: unknown, result?: unknown) => void) => unknown;
 

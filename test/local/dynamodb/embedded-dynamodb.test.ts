@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../local/config/load-config.ts';
+import { loadConfig } from '../../../local/readers/serverless/load-config.ts';
 import { createTableInput, startEmbeddedDynamoDb } from '../../../local/dynamodb/embedded-dynamodb.ts';
 import { connectClient } from '../../support/ws-client.ts';
 import { projectsDir, startProject } from '../fixture-projects.ts';

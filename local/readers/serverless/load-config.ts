@@ -1,42 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse, YAMLParseError } from 'yaml';
-import { cloudFormationTags } from './cloudformation-tags.ts';
-import { ConfigError } from './config-error.ts';
+import { cloudFormationTags } from '../cloudformation/cloudformation-tags.ts';
+import { ConfigError } from '../../model/config-error.ts';
+import type { EmulatorConfig, FunctionFacts, RouteConfig, TableDefinition } from '../../model/app-model.ts';
 import { authorizerOf } from './authorizer-config.ts';
-import type { AuthorizerConfig, FunctionFacts } from './authorizer-config.ts';
-import { cloudFormationString } from './cloudformation-values.ts';
-import type { StackFacts } from './cloudformation-values.ts';
-import { resolveHandler } from './resolve-handler.ts';
+import { cloudFormationString } from '../cloudformation/cloudformation-values.ts';
+import type { StackFacts } from '../cloudformation/cloudformation-values.ts';
+import { resolveHandler } from '../resolve-handler.ts';
 import { resolveVariables } from './variables.ts';
 
-export type { AuthorizerConfig, FunctionFacts, IdentitySource } from './authorizer-config.ts';
-
-export interface RouteConfig extends FunctionFacts {
-  routeKey: string;
-  /** The route has a route response (`routeResponseSelectionExpression`): the handler's `body` goes to the client. */
-  routeResponse: boolean;
-  authorizer?: AuthorizerConfig;
-}
-
-export interface TableDefinition {
-  logicalId: string;
-  /** `Properties.TableName` resolved, or the logical id when the template names none. */
-  tableName: string;
-  properties: Record<string, unknown>;
-}
-
-export interface EmulatorConfig {
-  configPath: string;
-  dir: string;
-  service: string;
-  stage: string;
-  region: string;
-  routeSelectionExpression: string;
-  routes: Map<string, RouteConfig>;
-  tables: TableDefinition[];
-  warnings: string[];
-}
+export type { AuthorizerConfig, EmulatorConfig, FunctionFacts, IdentitySource, RouteConfig, TableDefinition } from '../../model/app-model.ts';
 
 const DEFAULT_TIMEOUT_SECONDS = 6; // the Serverless Framework's default function timeout
 
@@ -95,6 +69,7 @@ export function loadConfig(
       timeoutMs: Number(fn.timeout ?? provider.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
       memorySize: Number(fn.memorySize ?? provider.memorySize ?? 1024),
       environment: toEnvironment({ ...(provider.environment ?? {}), ...(fn.environment ?? {}) }, stack, `functions.${key}.environment`, warnings),
+      ...(fn.reservedConcurrency !== undefined ? { reservedConcurrency: Number(fn.reservedConcurrency) } : {}),
     };
   };
 
@@ -117,6 +92,23 @@ export function loadConfig(
   }
   if (routes.size === 0) throw new ConfigError('NO_WEBSOCKET_FUNCTIONS', `${configPath} has no function with a websocket event: nothing to serve`);
 
+  // Every function can be invoked (Lambda's Invoke API, triggers), not only those behind a route. A function no route
+  // uses that cannot run here (another runtime, a missing file) is reported once and left out, never fatal.
+  const allFunctions = new Map<string, FunctionFacts>();
+  for (const route of routes.values()) {
+    allFunctions.set(route.functionKey, factsOnly(route));
+    if (route.authorizer) allFunctions.set(route.authorizer.functionKey, factsOnly(route.authorizer));
+  }
+  for (const key of Object.keys(functions)) {
+    if (allFunctions.has(key)) continue;
+    try {
+      allFunctions.set(key, facts(key));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      warnings.push(`functions.${key} cannot run offline (${error.message}); it is left out`);
+    }
+  }
+
   return {
     configPath: path,
     dir,
@@ -125,9 +117,16 @@ export function loadConfig(
     region,
     routeSelectionExpression: String(provider.websocketsApiRouteSelectionExpression ?? '$request.body.action'),
     routes,
+    functions: allFunctions,
     tables,
     warnings,
   };
+}
+
+/** A route's or authorizer's function, without what the route adds. */
+function factsOnly(facts: FunctionFacts): FunctionFacts {
+  const { functionKey, functionName, handler, timeoutMs, memorySize, environment, reservedConcurrency } = facts;
+  return { functionKey, functionName, handler, timeoutMs, memorySize, environment, ...(reservedConcurrency !== undefined ? { reservedConcurrency } : {}) };
 }
 
 function tablesOf(resources: Record<string, any>, stack: StackFacts, warnings: string[]): TableDefinition[] {

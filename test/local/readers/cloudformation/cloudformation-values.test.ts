@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cloudFormationString } from '../../../local/config/cloudformation-values.ts';
+import { cloudFormationString } from '../../../../local/readers/cloudformation/cloudformation-values.ts';
 
 const facts = { stackName: 'chat-dev', region: 'eu-west-1', accountId: '000000000000', tables: new Map([['Connections', 'chat-connections-dev']]) };
 

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveVariables } from '../../../local/config/variables.ts';
+import { resolveVariables } from '../../../../local/readers/serverless/variables.ts';
 
-const root = join(import.meta.dirname, '..', '..', '..');
+const root = join(import.meta.dirname, '..', '..', '..', '..');
 mkdirSync(join(root, 'test-results'), { recursive: true });
 const scratch = mkdtempSync(join(root, 'test-results', 'variables-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

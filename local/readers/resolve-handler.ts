@@ -1,13 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ConfigError } from './config-error.ts';
+import type { HandlerRef } from '../model/app-model.ts';
+import { ConfigError } from '../model/config-error.ts';
 
-export interface HandlerRef {
-  /** As written in serverless.yml, e.g. `src/handlers/connect.handler`. */
-  declared: string;
-  file: string;
-  exportName: string;
-}
+export type { HandlerRef } from '../model/app-model.ts';
 
 /** The extensions tried, in order, for a handler `dir/file.export` (TypeScript first: it runs without a build). */
 export const HANDLER_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.cjs'] as const;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { cloudFormationTags } from './cloudformation-tags.ts';
-import { ConfigError } from './config-error.ts';
+import { cloudFormationTags } from '../cloudformation/cloudformation-tags.ts';
+import { ConfigError } from '../../model/config-error.ts';
 
 export interface VariableSources {
   /** The raw (unresolved) config, for `${self:…}`. */

@@ -1,25 +1,5 @@
-import { ConfigError } from './config-error.ts';
-import type { HandlerRef } from './resolve-handler.ts';
-
-export interface IdentitySource {
-  in: 'header' | 'querystring';
-  name: string;
-}
-
-/** A function of this service as a Lambda: what every route and authorizer needs to run it. */
-export interface FunctionFacts {
-  functionKey: string;
-  /** `service-stage-function`, as Lambda names it, or the function's `name`. */
-  functionName: string;
-  handler: HandlerRef;
-  timeoutMs: number;
-  memorySize: number;
-  environment: Record<string, string>;
-}
-
-export interface AuthorizerConfig extends FunctionFacts {
-  identitySources: IdentitySource[];
-}
+import type { AuthorizerConfig, FunctionFacts, IdentitySource } from '../../model/app-model.ts';
+import { ConfigError } from '../../model/config-error.ts';
 
 /** The Framework's default for a websocket authorizer (lib/plugins/aws/package/compile/events/websockets). */
 const DEFAULT_IDENTITY_SOURCE = 'route.request.header.Auth';

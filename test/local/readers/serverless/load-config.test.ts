@@ -1,11 +1,11 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../local/config/config-error.ts';
-import { loadConfig } from '../../../local/config/load-config.ts';
-import { projectsDir } from '../fixture-projects.ts';
+import { ConfigError } from '../../../../local/model/config-error.ts';
+import { loadConfig } from '../../../../local/readers/serverless/load-config.ts';
+import { projectsDir } from '../../fixture-projects.ts';
 
-const root = join(import.meta.dirname, '..', '..', '..');
+const root = join(import.meta.dirname, '..', '..', '..', '..');
 mkdirSync(join(root, 'test-results'), { recursive: true });
 const scratch = mkdtempSync(join(root, 'test-results', 'config-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -126,5 +126,37 @@ describe('authorizers in serverless.yml', () => {
 
   it('refuses an authorizer on a route other than $connect', () => {
     expect(errorOf(() => loadConfig(project('auth-route', withAuthorizer('auth-fn', 'join'))))).toMatchObject({ message: expect.stringMatching(/only be set on the \$connect route/) });
+  });
+});
+
+describe('loadConfig: every function of the app', () => {
+  it('lists functions no route uses, and leaves out with a warning those that cannot run here', () => {
+    const path = project(
+      'all-functions',
+      `service: s
+provider:
+  name: aws
+  runtime: nodejs22.x
+functions:
+  ws:
+    handler: handlers.echo
+    events:
+      - websocket: $default
+  worker:
+    handler: handlers.echo
+    reservedConcurrency: 3
+    timeout: 12
+  python:
+    handler: app.main
+    runtime: python3.12
+  missing:
+    handler: nowhere/file.main
+`,
+    );
+    const config = loadConfig(path);
+    expect([...config.functions.keys()].sort()).toEqual(['worker', 'ws']);
+    expect(config.functions.get('worker')).toMatchObject({ functionName: 's-dev-worker', timeoutMs: 12_000, reservedConcurrency: 3 });
+    expect(config.functions.get('ws')).not.toHaveProperty('routeKey');
+    expect(config.warnings.filter((w) => w.includes('left out')).map((w) => w.split(' ')[0])).toEqual(['functions.python', 'functions.missing']);
   });
 });
