@@ -7,7 +7,7 @@ export const ERROR_CODES = [
   'INVALID_MESSAGE',
   'NOT_IN_ROOM',
   'TOO_MANY_ROOMS',
-  'CONNECTION_GONE',
+  'CONNECTION_UNKNOWN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -54,14 +54,17 @@ export class TooManyRoomsError extends DomainError {
   }
 }
 
-/** The connection is closed or unknown (API Gateway's GoneException, a record already removed). */
-export class ConnectionGoneError extends DomainError {
-  override readonly name = 'ConnectionGoneError';
-  readonly code = 'CONNECTION_GONE';
+/**
+ * A frame came from a connection the store has no record of: the store was reset, TTL removed the record, or a
+ * disconnect raced the frame. The connection cannot get its name or rooms back, so the client is told to reconnect.
+ */
+export class ConnectionUnknownError extends DomainError {
+  override readonly name = 'ConnectionUnknownError';
+  readonly code = 'CONNECTION_UNKNOWN';
   constructor(
     readonly connectionId: string,
     options?: ErrorOptions,
   ) {
-    super(`Connection ${connectionId} is gone`, options);
+    super(`This connection (${connectionId}) is not registered any more (its record expired or the store was reset); reconnect`, options);
   }
 }

@@ -1,6 +1,6 @@
 import type { ActionHandler } from './action.ts';
 import { deliverToRoom, reply } from './delivery.ts';
-import { ConnectionGoneError } from './errors.ts';
+import { ConnectionUnknownError } from './errors.ts';
 import { LIMITS, parseRoom } from './protocol.ts';
 
 /**
@@ -10,7 +10,7 @@ import { LIMITS, parseRoom } from './protocol.ts';
 export const join: ActionHandler = async (deps, { connectionId, payload }) => {
   const room = parseRoom(payload.room);
   const member = await deps.connections.find(connectionId);
-  if (member === undefined) throw new ConnectionGoneError(connectionId);
+  if (member === undefined) throw new ConnectionUnknownError(connectionId);
   const outcome = await deps.connections.join(connectionId, room, { maxRooms: LIMITS.maxRoomsPerConnection });
   await reply(deps, connectionId, { type: 'joined', room });
   if (outcome === 'already-member') return undefined;

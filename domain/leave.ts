@@ -1,13 +1,13 @@
 import type { ActionHandler } from './action.ts';
 import { deliverToRoom, reply } from './delivery.ts';
-import { ConnectionGoneError, NotInRoomError } from './errors.ts';
+import { ConnectionUnknownError, NotInRoomError } from './errors.ts';
 import { parseRoom } from './protocol.ts';
 
 /** `{"action":"leave","room":"R"}`: the sender is told `left`, the other members get a presence leave. */
 export const leave: ActionHandler = async (deps, { connectionId, payload }) => {
   const room = parseRoom(payload.room);
   const member = await deps.connections.find(connectionId);
-  if (member === undefined) throw new ConnectionGoneError(connectionId);
+  if (member === undefined) throw new ConnectionUnknownError(connectionId);
   const outcome = await deps.connections.leave(connectionId, room);
   if (outcome === 'not-member') throw new NotInRoomError(room);
   await reply(deps, connectionId, { type: 'left', room });

@@ -28,7 +28,7 @@ export interface ConnectionRepository {
   find(connectionId: string): Promise<Connection | undefined>;
   /** Removes the connection and all its memberships; returns what was removed, or undefined if it was not there. */
   remove(connectionId: string): Promise<Connection | undefined>;
-  /** @throws ConnectionGoneError when the connection is unknown; TooManyRoomsError when at `maxRooms`. */
+  /** @throws ConnectionUnknownError when the connection is unknown; TooManyRoomsError when at `maxRooms`. */
   join(connectionId: string, room: string, options: { maxRooms: number }): Promise<JoinOutcome>;
   leave(connectionId: string, room: string): Promise<LeaveOutcome>;
   /** One page of a room's members; read until `cursor` is undefined. */

@@ -3,6 +3,7 @@ import type { BroadcastSummary } from './broadcast.ts';
 import type { ChatDeps } from './deps.ts';
 import { reply } from './delivery.ts';
 import { DomainError, UnknownActionError } from './errors.ts';
+import { checkPayload } from './protocol.ts';
 
 export type ActionResult =
   | { outcome: 'ok'; delivery?: BroadcastSummary }
@@ -28,23 +29,24 @@ export class ActionRouter {
   }
 
   /**
-   * Runs the action; a domain error becomes an error frame to the sender (never to anyone else).
+   * Checks the payload's shape, then runs the action; a domain error becomes an error frame to the sender (never to
+   * anyone else).
    * Other errors propagate: they are faults, not bad input.
    */
   async dispatch(deps: ChatDeps, request: ActionRequest): Promise<ActionResult> {
     try {
+      checkPayload(request.payload);
       const delivery = await this.route(request.payload.action)(deps, request);
       return delivery === undefined ? { outcome: 'ok' } : { outcome: 'ok', delivery };
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      if (error.code !== 'CONNECTION_GONE') {
-        await reply(deps, request.connectionId, {
-          type: 'error',
-          code: error.code,
-          message: error.message,
-          ...(error instanceof UnknownActionError ? { actions: error.actions } : {}),
-        });
-      }
+      // Every frame gets an answer, CONNECTION_UNKNOWN included: the client is still there to read it.
+      await reply(deps, request.connectionId, {
+        type: 'error',
+        code: error.code,
+        message: error.message,
+        ...(error instanceof UnknownActionError ? { actions: error.actions } : {}),
+      });
       return { outcome: 'rejected', error };
     }
   }

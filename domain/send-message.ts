@@ -1,6 +1,6 @@
 import type { ActionHandler } from './action.ts';
 import { deliverToRoom } from './delivery.ts';
-import { ConnectionGoneError, NotInRoomError } from './errors.ts';
+import { ConnectionUnknownError, NotInRoomError } from './errors.ts';
 import { parseData, parseRoom } from './protocol.ts';
 
 /** `{"action":"sendmessage","room":"R","data":"text"}`: every member of R hears it, the sender included. */
@@ -8,7 +8,7 @@ export const sendMessage: ActionHandler = async (deps, { connectionId, payload }
   const room = parseRoom(payload.room);
   const data = parseData(payload.data);
   const sender = await deps.connections.find(connectionId);
-  if (sender === undefined) throw new ConnectionGoneError(connectionId);
+  if (sender === undefined) throw new ConnectionUnknownError(connectionId);
   if (!sender.rooms.includes(room)) throw new NotInRoomError(room);
   return deliverToRoom(deps, room, {
     type: 'message',

@@ -1,11 +1,11 @@
 import type { ActionHandler } from './action.ts';
 import { reply } from './delivery.ts';
-import { ConnectionGoneError } from './errors.ts';
+import { ConnectionUnknownError } from './errors.ts';
 
 /** `{"action":"whoami"}`: the sender learns its id, name and rooms (sorted). */
 export const whoami: ActionHandler = async (deps, { connectionId }) => {
   const me = await deps.connections.find(connectionId);
-  if (me === undefined) throw new ConnectionGoneError(connectionId);
+  if (me === undefined) throw new ConnectionUnknownError(connectionId);
   await reply(deps, connectionId, {
     type: 'whoami',
     connectionId,

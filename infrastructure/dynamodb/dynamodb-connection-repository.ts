@@ -7,7 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConnectionGoneError, TooManyRoomsError } from '../../domain/errors.ts';
+import { ConnectionUnknownError, TooManyRoomsError } from '../../domain/errors.ts';
 import type {
   Connection,
   ConnectionRepository,
@@ -97,7 +97,7 @@ export class DynamoDbConnectionRepository implements ConnectionRepository {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // Why did the condition fail? Only this slow path pays for a second read.
       const current = await this.find(connectionId);
-      if (current === undefined) throw new ConnectionGoneError(connectionId, { cause: error });
+      if (current === undefined) throw new ConnectionUnknownError(connectionId, { cause: error });
       if (!current.rooms.includes(room)) throw new TooManyRoomsError(options.maxRooms);
       return 'already-member';
     }

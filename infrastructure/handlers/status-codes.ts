@@ -6,5 +6,5 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   INVALID_MESSAGE: 400,
   NOT_IN_ROOM: 403,
   TOO_MANY_ROOMS: 409,
-  CONNECTION_GONE: 410,
+  CONNECTION_UNKNOWN: 410,
 };

@@ -1,4 +1,4 @@
-import { ConnectionGoneError, TooManyRoomsError } from '../../domain/errors.ts';
+import { ConnectionUnknownError, TooManyRoomsError } from '../../domain/errors.ts';
 import type {
   ClientGateway,
   Clock,
@@ -34,7 +34,7 @@ export class InMemoryConnectionRepository implements ConnectionRepository {
 
   async join(connectionId: string, room: string, options: { maxRooms: number }): Promise<JoinOutcome> {
     const found = this.connections.get(connectionId);
-    if (found === undefined) throw new ConnectionGoneError(connectionId);
+    if (found === undefined) throw new ConnectionUnknownError(connectionId);
     if (found.rooms.has(room)) return 'already-member';
     if (found.rooms.size >= options.maxRooms) throw new TooManyRoomsError(options.maxRooms);
     found.rooms.add(room);

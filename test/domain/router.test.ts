@@ -36,9 +36,20 @@ describe('router', () => {
     await expect(say('alice', { action: 'whoami' })).rejects.toThrow('network down for alice');
   });
 
-  it('rejects a connection that is already gone without replying', async () => {
-    const result = await say('ghost', { action: 'whoami' });
-    expect(result).toMatchObject({ outcome: 'rejected', error: { code: 'CONNECTION_GONE' } });
-    expect(t.gateway.sent).toEqual([]);
+  it.each([
+    ['whoami', { action: 'whoami' }],
+    ['sendmessage', { action: 'sendmessage', data: 'hello?' }],
+    ['join', { action: 'join', room: 'ops' }],
+    ['leave', { action: 'leave', room: 'lobby' }],
+  ])('tells a connection with no record (store reset, TTL) to reconnect on %s', async (_action, payload) => {
+    const result = await say('ghost', payload);
+    expect(result).toMatchObject({ outcome: 'rejected', error: { code: 'CONNECTION_UNKNOWN' } });
+    expect(t.gateway.sent).toEqual([
+      {
+        connectionId: 'ghost',
+        frame: { type: 'error', code: 'CONNECTION_UNKNOWN', message: expect.stringContaining('reconnect') },
+      },
+    ]);
+    expect(t.connections.connections.has('ghost')).toBe(false);
   });
 });

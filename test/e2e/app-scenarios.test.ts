@@ -131,6 +131,48 @@ describe.each(Object.keys(TARGETS) as Target['name'][])('our app on %s', (name) 
     expect(await gus.next((f) => f.type !== 'presence')).toMatchObject({ type: 'message', data: 'done' });
   });
 
+  it('answers every frame of a connection whose record is gone with CONNECTION_UNKNOWN; its disconnect is a no-op', async () => {
+    const ned = await join('amnesia', 'Ned');
+    const ora = await join('amnesia', 'Ora');
+    const nedId = await idOf(ned);
+    // The store lost Ned's record (restarted empty, TTL, a race) while his socket stayed open.
+    expect(await repositoryOf(target).remove(nedId)).toMatchObject({ connectionId: nedId });
+    const frames = [
+      { action: 'whoami' },
+      { action: 'sendmessage', room: 'amnesia', data: 'still here?' },
+      { action: 'join', room: 'elsewhere' },
+      { action: 'leave', room: 'amnesia' },
+    ];
+    for (const frame of frames) {
+      ned.send(frame);
+      expect(await ned.next((f) => f.type === 'error', 10_000)).toEqual({
+        type: 'error',
+        code: 'CONNECTION_UNKNOWN',
+        message: expect.stringContaining('reconnect'),
+      });
+    }
+    ned.socket.close();
+    await ned.closed;
+    // Ora heard nothing of it, and her room still works after Ned's $disconnect found nothing to remove.
+    ora.send({ action: 'sendmessage', room: 'amnesia', data: 'after' });
+    expect(await ora.next((f) => f.type !== 'presence' || f.event !== 'join', 10_000)).toMatchObject({ type: 'message', data: 'after' });
+    expect(ora.frames.filter((f) => f.type === 'presence' && f.connectionId === nedId)).toEqual([]);
+  });
+
+  it('answers payloads nested 10,000 deep, or with __proto__ keys, with INVALID_MESSAGE naming the field', async () => {
+    const pia = await join('hostile', 'Pia');
+    const deep = `${'['.repeat(10_000)}"x"${']'.repeat(10_000)}`;
+    const cases: [string, string][] = [
+      [`{"action":"sendmessage","room":"hostile","data":${deep}}`, '"data" is nested deeper'],
+      [`{"action":"join","room":${deep}}`, '"room" is nested deeper'],
+      ['{"action":"sendmessage","room":"hostile","data":"x","__proto__":{"room":"ops"}}', '"__proto__" is not an allowed key'],
+    ];
+    for (const [body, message] of cases) {
+      pia.send(body);
+      expect(await pia.next((f) => f.type === 'error', 10_000)).toEqual({ type: 'error', code: 'INVALID_MESSAGE', message: expect.stringContaining(message) });
+    }
+  });
+
   it('refuses a handshake with a bad room with HTTP 400', async () => {
     await expect(connectClient(`${target.wsUrl}?room=no%20spaces`)).rejects.toMatchObject({ statusCode: 400 });
   });

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectionGoneError, TooManyRoomsError } from '../../../domain/errors.ts';
+import { ConnectionUnknownError, TooManyRoomsError } from '../../../domain/errors.ts';
 import { broadcast } from '../../../domain/broadcast.ts';
 import { connect, chatRouter } from '../../../domain/chat.ts';
 import {
@@ -95,7 +95,7 @@ describe('DynamoDbConnectionRepository', () => {
     await expect(repo.join('A', 'r3', { maxRooms: 2 })).rejects.toBeInstanceOf(TooManyRoomsError);
     expect((await allMembers('r3', 10)).flat()).toEqual([]);
     await repo.remove('A');
-    await expect(repo.join('A', 'r1', { maxRooms: 20 })).rejects.toBeInstanceOf(ConnectionGoneError);
+    await expect(repo.join('A', 'r1', { maxRooms: 20 })).rejects.toBeInstanceOf(ConnectionUnknownError);
   });
 
   it('never exceeds maxRooms under concurrent joins', async () => {
