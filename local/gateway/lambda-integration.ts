@@ -7,9 +7,17 @@ import { HandlerTimeoutError, invoke } from '../runtime/invoke.ts';
 export interface InvocationRecord {
   /** ISO-8601, when the run ended. */
   time: string;
+  /** The WebSocket connection the run served; `''` for a trigger that has none (HTTP, INVOKE, SCHEDULE, STREAM). */
   connectionId: string;
-  eventType: 'CONNECT' | 'MESSAGE' | 'DISCONNECT';
-  /** The route key; the authorizer's run is `$connect (authorizer)`. */
+  /**
+   * WebSocket events, or what else ran the function: an HTTP route (`HTTP`), Lambda's Invoke API (`INVOKE`), a
+   * schedule (`SCHEDULE`), a DynamoDB stream batch (`STREAM`).
+   */
+  eventType: 'CONNECT' | 'MESSAGE' | 'DISCONNECT' | 'HTTP' | 'INVOKE' | 'SCHEDULE' | 'STREAM';
+  /**
+   * The route key; the authorizer's run is `$connect (authorizer)`. For triggers: `GET /users/{id}` (HTTP), the
+   * function key (INVOKE), the rule name (SCHEDULE), the table name (STREAM).
+   */
   routeKey: string;
   /**
    * The handler's `statusCode` (200 when it returned none); `Allow`/`Deny` for an authorizer; `error` when it threw,

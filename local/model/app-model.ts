@@ -63,5 +63,72 @@ export interface EmulatorConfig {
   /** Every function of the app that the emulator can run, by function key, whatever its events. */
   functions: Map<string, FunctionFacts>;
   tables: TableDefinition[];
+  /** HTTP endpoints of the app (REST API and HTTP API events), in the order declared. */
+  httpRoutes: HttpRouteConfig[];
+  /** Scheduled (EventBridge) rules that invoke a function. */
+  schedules: ScheduleConfig[];
+  /** DynamoDB stream event source mappings: a table's stream feeding a function. */
+  streams: StreamSubscription[];
   warnings: string[];
+}
+
+/** CORS of an HTTP endpoint, as API Gateway answers a preflight and decorates responses. */
+export interface CorsConfig {
+  allowOrigins: string[];
+  allowHeaders: string[];
+  allowMethods: string[];
+  exposeHeaders: string[];
+  allowCredentials: boolean;
+  /** Seconds a browser may cache a preflight; none sends no `Access-Control-Max-Age`. */
+  maxAge?: number;
+}
+
+/**
+ * An HTTP endpoint wired to a function by Lambda proxy integration. `REST` is API Gateway's REST API (served under
+ * `/{stage}`); `HTTP` is an HTTP API (its `$default` stage: no stage in the path).
+ */
+export interface HttpRouteConfig {
+  functionKey: string;
+  api: 'REST' | 'HTTP';
+  /** The proxy event's format: REST APIs always send 1.0; HTTP APIs send 2.0 unless the integration says 1.0. */
+  payloadVersion: '1.0' | '2.0';
+  /** Upper case, or `ANY`. */
+  method: string;
+  /** `/users/{id}`, `/files/{proxy+}`; `$default` for an HTTP API's catch-all route. */
+  path: string;
+  cors?: CorsConfig;
+}
+
+/** An EventBridge schedule rule targeting a function. */
+export interface ScheduleConfig {
+  functionKey: string;
+  /** The rule's name: `{functionName}-schedule-{n}` unless the config names it. */
+  name: string;
+  /** `rate(5 minutes)` or `cron(0 12 * * ? *)`, as written. */
+  expression: string;
+  enabled: boolean;
+  /** The constant JSON the rule sends instead of the Scheduled Event, when set. */
+  input?: unknown;
+}
+
+export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
+
+/** A DynamoDB stream event source mapping, with Lambda's defaults filled in. */
+export interface StreamSubscription {
+  functionKey: string;
+  tableName: string;
+  /** The table's `StreamSpecification.StreamViewType`. */
+  viewType: StreamViewType;
+  /** Default 100. */
+  batchSize: number;
+  /** Default 0. */
+  maximumBatchingWindowInSeconds: number;
+  /** `LATEST` (default) or `TRIM_HORIZON`; both start empty offline, as the table is new. */
+  startingPosition: 'LATEST' | 'TRIM_HORIZON';
+  enabled: boolean;
+  /** -1 (default): retry until the records expire; 0 … 10,000 otherwise. */
+  maximumRetryAttempts: number;
+  bisectBatchOnFunctionError: boolean;
+  /** Event filter patterns (each a JSON object); a record matching none is dropped. Empty: all records. */
+  filterPatterns: Record<string, unknown>[];
 }

@@ -8,10 +8,8 @@ export function handlerEnvironment(config: EmulatorConfig): { environment: Recor
   const environment: Record<string, string> = {};
   const owner: Record<string, string> = {};
   const conflicts: string[] = [];
-  const functions = [...config.routes.values()].flatMap((route) => [
-    { key: route.functionKey, environment: route.environment },
-    ...(route.authorizer ? [{ key: route.authorizer.functionKey, environment: route.authorizer.environment }] : []),
-  ]);
+  // Every function, not only those behind a route: HTTP events, invokes, schedules and streams run the others.
+  const functions = [...config.functions.values()].map((fn) => ({ key: fn.functionKey, environment: fn.environment }));
   for (const fn of functions) {
     for (const [key, value] of Object.entries(fn.environment)) {
       if (environment[key] !== undefined && environment[key] !== value) {

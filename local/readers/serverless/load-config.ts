@@ -9,6 +9,7 @@ import { cloudFormationString } from '../cloudformation/cloudformation-values.ts
 import type { StackFacts } from '../cloudformation/cloudformation-values.ts';
 import { resolveHandler } from '../resolve-handler.ts';
 import { resolveVariables } from './variables.ts';
+import { triggerEventsOf } from './events.ts';
 
 export type { AuthorizerConfig, EmulatorConfig, FunctionFacts, IdentitySource, RouteConfig, TableDefinition } from '../../model/app-model.ts';
 
@@ -90,7 +91,6 @@ export function loadConfig(
       });
     }
   }
-  if (routes.size === 0) throw new ConfigError('NO_WEBSOCKET_FUNCTIONS', `${configPath} has no function with a websocket event: nothing to serve`);
 
   // Every function can be invoked (Lambda's Invoke API, triggers), not only those behind a route. A function no route
   // uses that cannot run here (another runtime, a missing file) is reported once and left out, never fatal.
@@ -109,6 +109,11 @@ export function loadConfig(
     }
   }
 
+  const triggers = triggerEventsOf(config, { tables, runnable: new Set(allFunctions.keys()), nameOf, warn: (m) => warnings.push(m) });
+  if (routes.size + triggers.httpRoutes.length + triggers.schedules.length + triggers.streams.length === 0) {
+    throw new ConfigError('NO_WEBSOCKET_FUNCTIONS', `${configPath} has no function with a websocket, http, httpApi, schedule or stream event: nothing to serve`);
+  }
+
   return {
     configPath: path,
     dir,
@@ -119,6 +124,7 @@ export function loadConfig(
     routes,
     functions: allFunctions,
     tables,
+    ...triggers,
     warnings,
   };
 }
