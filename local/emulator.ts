@@ -78,7 +78,7 @@ export interface Emulator {
 export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promise<Emulator> {
   const options = emulatorOptions(given);
   const log = options.log === false ? () => {} : options.log;
-  const config = loadConfig(options.configPath, { stage: options.stage });
+  const config = await loadConfig(options.configPath, { stage: options.stage });
   for (const warning of config.warnings) log(`warning: ${warning}`);
 
   const cleanup: (() => Promise<void> | void)[] = [];

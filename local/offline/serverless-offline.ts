@@ -30,7 +30,7 @@ export interface RunningOffline {
  * with no stage in the path, so that is what AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI names.
  */
 export async function startServerlessOffline(options: OfflineOptions): Promise<RunningOffline> {
-  const config = loadConfig(options.configPath, { stage: options.stage });
+  const config = await loadConfig(options.configPath, { stage: options.stage });
   const dynamo = process.env.AWS_ENDPOINT_URL_DYNAMODB ? undefined : await startEmbeddedDynamoDb();
   const dynamodbEndpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? dynamo!.endpoint;
   await createTables(dynamodbEndpoint, config.region, config.tables);

@@ -1,163 +1,38 @@
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse, YAMLParseError } from 'yaml';
-import { cloudFormationTags } from '../cloudformation/cloudformation-tags.ts';
-import { ConfigError } from '../../model/config-error.ts';
-import type { EmulatorConfig, FunctionFacts, RouteConfig, TableDefinition } from '../../model/app-model.ts';
-import { authorizerOf } from './authorizer-config.ts';
-import { cloudFormationString } from '../cloudformation/cloudformation-values.ts';
-import type { StackFacts } from '../cloudformation/cloudformation-values.ts';
-import { resolveHandler } from '../resolve-handler.ts';
+import type { EmulatorConfig } from '../../model/app-model.ts';
+import { readServerlessConfig } from './config-file.ts';
+import { withDotenv } from './dotenv-files.ts';
+import { serverlessModel } from './serverless-model.ts';
 import { resolveVariables } from './variables.ts';
-import { triggerEventsOf } from './events.ts';
 
 export type { AuthorizerConfig, EmulatorConfig, FunctionFacts, IdentitySource, RouteConfig, TableDefinition } from '../../model/app-model.ts';
+export { SERVERLESS_CONFIG_NAMES } from './config-file.ts';
+export { serverlessModel } from './serverless-model.ts';
+export type { ServerlessContext } from './serverless-model.ts';
 
-const DEFAULT_TIMEOUT_SECONDS = 6; // the Serverless Framework's default function timeout
+export interface LoadOptions {
+  /** `--stage`: beats `provider.stage`. */
+  stage?: string;
+  region?: string;
+  /** For `${env:…}`. Default: `process.env` (read, never changed). */
+  env?: Record<string, string | undefined>;
+}
 
-/** Reads a serverless.yml into what the emulator serves: websocket routes, their handlers and env, the tables. */
-export function loadConfig(
-  configPath: string,
-  options: { stage?: string; region?: string; env?: Record<string, string | undefined> } = {},
-): EmulatorConfig {
+/**
+ * Reads a serverless config (`serverless.yml`, `.yaml`, `.json`, `.js`, `.mjs`, `.cjs`, `.ts`) into what the emulator
+ * serves: its variables resolved as the Framework resolves them (with `.env` files when `useDotenv` is on), then
+ * {@link serverlessModel}.
+ */
+export async function loadConfig(configPath: string, options: LoadOptions = {}): Promise<EmulatorConfig> {
   const path = resolve(configPath);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError('CONFIG_NOT_FOUND', `Cannot read ${configPath}: ${(error as Error).message}. Pass --config PATH/serverless.yml`, { cause: error });
-  }
-  let raw: Record<string, any>;
-  try {
-    raw = parse(text, { customTags: cloudFormationTags, prettyErrors: true }) ?? {};
-  } catch (error) {
-    if (error instanceof YAMLParseError) {
-      const line = error.linePos?.[0];
-      throw new ConfigError('CONFIG_SYNTAX', `${configPath}${line ? `:${line.line}:${line.col}` : ''}: YAML error: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, { cause: error });
-    }
-    throw error;
-  }
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError('CONFIG_INVALID', `${configPath} must be a YAML mapping`);
-
+  const raw = await readServerlessConfig(path);
   const warnings: string[] = [];
-  const env = options.env ?? process.env;
   const dir = dirname(path);
-  const base = { self: raw, options: { stage: options.stage, region: options.region }, env, dir, warn: (m: string) => warnings.push(m) };
-  const region = String(options.region ?? resolveVariables(raw.provider?.region, { ...base, stage: options.stage ?? 'dev', region: 'us-east-1' }, 'provider.region') ?? 'us-east-1');
-  const stage = String(options.stage ?? resolveVariables(raw.provider?.stage, { ...base, stage: 'dev', region }, 'provider.stage') ?? 'dev');
-  const config = resolveVariables(raw, { ...base, stage, region });
-  const service = typeof config.service === 'object' ? config.service?.name : config.service;
-  if (typeof service !== 'string' || service === '') throw new ConfigError('CONFIG_INVALID', `${configPath}: "service" is missing`);
-
-  const provider = config.provider ?? {};
-  const stack: StackFacts = { stackName: `${service}-${stage}`, region, accountId: '000000000000', tables: new Map() };
-  const tables = tablesOf(config.resources?.Resources ?? {}, stack, warnings);
-  for (const table of tables) stack.tables.set(table.logicalId, table.tableName);
-
-  const functions: Record<string, any> = config.functions ?? {};
-  const nameOf = (key: string) => String(functions[key]?.name ?? `${service}-${stage}-${key}`);
-  const facts = (key: string): FunctionFacts => {
-    const fn = functions[key] ?? {};
-    if (typeof fn.handler !== 'string') throw new ConfigError('CONFIG_INVALID', `functions.${key}.handler is missing`);
-    const runtime = String(fn.runtime ?? provider.runtime ?? 'nodejs22.x');
-    if (!runtime.startsWith('nodejs')) {
-      throw new ConfigError('UNSUPPORTED_RUNTIME', `functions.${key} uses runtime "${runtime}"; wsgate runs Node.js handlers only (nodejs18.x … nodejs22.x): set a nodejs runtime or drop its websocket events`);
-    }
-    return {
-      functionKey: key,
-      functionName: nameOf(key),
-      handler: resolveHandler(fn.handler, dir, key),
-      timeoutMs: Number(fn.timeout ?? provider.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
-      memorySize: Number(fn.memorySize ?? provider.memorySize ?? 1024),
-      environment: toEnvironment({ ...(provider.environment ?? {}), ...(fn.environment ?? {}) }, stack, `functions.${key}.environment`, warnings),
-      ...(fn.reservedConcurrency !== undefined ? { reservedConcurrency: Number(fn.reservedConcurrency) } : {}),
-    };
-  };
-
-  const routes = new Map<string, RouteConfig>();
-  for (const [functionKey, fn] of Object.entries(functions)) {
-    for (const event of fn?.events ?? []) {
-      const websocket = event?.websocket;
-      if (websocket === undefined) continue;
-      const routeKey = typeof websocket === 'string' ? websocket : websocket?.route;
-      if (typeof routeKey !== 'string' || routeKey === '') throw new ConfigError('CONFIG_INVALID', `functions.${functionKey}: a websocket event needs a "route"`);
-      if (routes.has(routeKey)) throw new ConfigError('CONFIG_INVALID', `route "${routeKey}" is declared by both functions.${routes.get(routeKey)!.functionKey} and functions.${functionKey}`);
-      const authorizer = websocket.authorizer === undefined ? undefined : authorizerOf(websocket.authorizer, { routeKey, functionKey }, functions, { nameOf, facts });
-      routes.set(routeKey, {
-        ...facts(functionKey),
-        routeKey,
-        routeResponse: websocket.routeResponseSelectionExpression !== undefined,
-        ...(authorizer ? { authorizer } : {}),
-      });
-    }
-  }
-
-  // Every function can be invoked (Lambda's Invoke API, triggers), not only those behind a route. A function no route
-  // uses that cannot run here (another runtime, a missing file) is reported once and left out, never fatal.
-  const allFunctions = new Map<string, FunctionFacts>();
-  for (const route of routes.values()) {
-    allFunctions.set(route.functionKey, factsOnly(route));
-    if (route.authorizer) allFunctions.set(route.authorizer.functionKey, factsOnly(route.authorizer));
-  }
-  for (const key of Object.keys(functions)) {
-    if (allFunctions.has(key)) continue;
-    try {
-      allFunctions.set(key, facts(key));
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      warnings.push(`functions.${key} cannot run offline (${error.message}); it is left out`);
-    }
-  }
-
-  const triggers = triggerEventsOf(config, { tables, runnable: new Set(allFunctions.keys()), nameOf, warn: (m) => warnings.push(m) });
-  if (routes.size + triggers.httpRoutes.length + triggers.schedules.length + triggers.streams.length === 0) {
-    throw new ConfigError('NO_WEBSOCKET_FUNCTIONS', `${configPath} has no function with a websocket, http, httpApi, schedule or stream event: nothing to serve`);
-  }
-
-  return {
-    configPath: path,
-    dir,
-    service,
-    stage,
-    region,
-    routeSelectionExpression: String(provider.websocketsApiRouteSelectionExpression ?? '$request.body.action'),
-    routes,
-    functions: allFunctions,
-    tables,
-    ...triggers,
-    warnings,
-  };
-}
-
-/** A route's or authorizer's function, without what the route adds. */
-function factsOnly(facts: FunctionFacts): FunctionFacts {
-  const { functionKey, functionName, handler, timeoutMs, memorySize, environment, reservedConcurrency } = facts;
-  return { functionKey, functionName, handler, timeoutMs, memorySize, environment, ...(reservedConcurrency !== undefined ? { reservedConcurrency } : {}) };
-}
-
-function tablesOf(resources: Record<string, any>, stack: StackFacts, warnings: string[]): TableDefinition[] {
-  return Object.entries(resources)
-    .filter(([, resource]) => resource?.Type === 'AWS::DynamoDB::Table')
-    .map(([logicalId, resource]) => {
-      const properties = (resource.Properties ?? {}) as Record<string, unknown>;
-      const declared = properties.TableName;
-      let tableName = declared === undefined ? logicalId : cloudFormationString(declared, stack);
-      if (tableName === undefined) {
-        warnings.push(`resources.Resources.${logicalId}.Properties.TableName cannot be resolved offline; the table is named ${logicalId}`);
-        tableName = logicalId;
-      }
-      return { logicalId, tableName, properties };
-    });
-}
-
-/** Environment values as strings; CloudFormation expressions the emulator can know (table names, ARNs) resolved. */
-function toEnvironment(declared: Record<string, unknown>, stack: StackFacts, where: string, warnings: string[]): Record<string, string> {
-  const environment: Record<string, string> = {};
-  for (const [key, value] of Object.entries(declared)) {
-    if (value === undefined || value === null) continue;
-    const resolved = cloudFormationString(value, stack);
-    if (resolved !== undefined) environment[key] = resolved;
-    else warnings.push(`${where}.${key} is ${JSON.stringify(value)}, which the emulator cannot resolve offline; it is left unset`);
-  }
-  return environment;
+  let env = options.env ?? process.env;
+  const base = { self: raw, options: { stage: options.stage, region: options.region }, dir, warn: (m: string) => warnings.push(m) };
+  const region = String(options.region ?? resolveVariables(raw.provider && (raw.provider as any).region, { ...base, env, stage: options.stage ?? 'dev', region: 'us-east-1' }, 'provider.region') ?? 'us-east-1');
+  const stage = String(options.stage ?? resolveVariables(raw.provider && (raw.provider as any).stage, { ...base, env, stage: 'dev', region }, 'provider.stage') ?? 'dev');
+  if (raw.useDotenv === true) env = withDotenv(dir, stage, env);
+  const config = resolveVariables(raw, { ...base, env, stage, region });
+  return serverlessModel(config, { configPath: path, dir, stage, region, warnings });
 }

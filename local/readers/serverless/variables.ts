@@ -126,8 +126,29 @@ function resolveVariable(inner: string, sources: VariableSources, where: string,
   if (/^(self|sls|aws):/.test(reference)) {
     throw new ConfigError('VARIABLE_UNRESOLVED', `\${${inner}} at ${where || 'the top level'} has no value: check the path or add a fallback`);
   }
-  sources.warn(`\${${inner}} at ${where || 'the top level'} has no value offline; it is left unset`);
+  warnOnce(sources, inner, `\${${inner}} at ${where || 'the top level'} has no value offline; it is left unset: ${howToSupply(reference, where)}`);
   return UNRESOLVED;
+}
+
+/** Each missing variable is reported once, at the first place it is used. */
+const warned = new WeakMap<VariableSources['warn'], Set<string>>();
+function warnOnce(sources: VariableSources, key: string, message: string): void {
+  let seen = warned.get(sources.warn);
+  if (seen === undefined) warned.set(sources.warn, (seen = new Set()));
+  if (seen.has(key)) return;
+  seen.add(key);
+  sources.warn(message);
+}
+
+/** What the user can do about a variable that has no value offline. */
+function howToSupply(reference: string, where: string): string {
+  const source = /^([a-zA-Z][\w-]*):/.exec(reference)?.[1] ?? '';
+  const environmentKey = /(?:^|\.)environment\.([^.[\]]+)$/.exec(where)?.[1];
+  const fallback = `add a fallback (\${${reference || 'source:address'}, 'local value'})`;
+  const override = environmentKey ? ` or set it with --env ${environmentKey}=VALUE (or custom.wsgate.environment.${environmentKey})` : '';
+  if (source === 'env') return `set ${reference.slice(4).trim()} in the shell (or in .env with useDotenv: true), or ${fallback}${override}`;
+  if (source === 'param') return `define ${reference.slice(6).trim()} under params.<stage> or params.default, or ${fallback}${override}`;
+  return `${fallback}${override}`;
 }
 
 function candidateValue(candidate: string, sources: VariableSources, where: string, depth: number): unknown {
@@ -163,14 +184,21 @@ function lookUp(reference: string, sources: VariableSources, where: string, dept
     case 'aws':
       return address === 'region' ? sources.region : address === 'accountId' ? FAKE_ACCOUNT_ID : undefined;
     case 'self': {
-      const found = valueAt(sources.self, address);
+      const found = resolvedAt(sources.self, address, sources, 'self:', depth);
       // The Framework exposes provider.stage/region as written, defaulting to dev / us-east-1 (serverless#7990).
       if (found === undefined && address === 'provider.stage') return 'dev';
       if (found === undefined && address === 'provider.region') return 'us-east-1';
-      return found === undefined ? undefined : resolveValue(found, sources, `self:${address}`, depth + 1);
+      return found;
+    }
+    case 'param': {
+      // `params:` of the config: the stage's own value, else `default` (the Framework's stage parameters).
+      const params = resolvedAt(sources.self, 'params', sources, 'self:', depth) as Record<string, unknown> | undefined;
+      const stageParams = params?.[sources.stage] as Record<string, unknown> | undefined;
+      const defaults = params?.default as Record<string, unknown> | undefined;
+      return stageParams?.[address] ?? defaults?.[address];
     }
     default:
-      return undefined; // ssm:, cf:, s3:, … have no offline value
+      return undefined; // ssm:, cf:, s3:, … have no offline value: their fallback, else a warning
   }
 }
 
@@ -183,15 +211,23 @@ function fromFile(path: string, address: string, sources: VariableSources, where
     throw new ConfigError('VARIABLE_UNRESOLVED', `\${file(${path})} at ${where}: cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
   const content = parse(text, { customTags: cloudFormationTags }) as Record<string, unknown>;
-  const found = valueAt(content, address);
-  return found === undefined ? undefined : resolveValue(found, sources, `file(${path})`, depth + 1);
+  return resolvedAt(content, address, sources, `file(${path}):`, depth);
 }
 
-function valueAt(root: unknown, address: string): unknown {
-  return address
-    .split('.')
-    .filter((key) => key !== '')
-    .reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), root);
+/**
+ * The value at `a.b.c` under `root`, resolved. A step that is itself a variable is resolved before going on, as the
+ * Framework does: `${self:custom.secrets.KEY}` where `custom.secrets: ${file(./secrets.json)}`.
+ */
+function resolvedAt(root: unknown, address: string, sources: VariableSources, prefix: string, depth: number): unknown {
+  let node = root;
+  let path = '';
+  for (const key of address.split('.').filter((k) => k !== '')) {
+    if (typeof node === 'string') node = resolveValue(node, sources, `${prefix}${path}`, depth + 1);
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+    path = path ? `${path}.${key}` : key;
+  }
+  return node === undefined ? undefined : resolveValue(node, sources, `${prefix}${address}`, depth + 1);
 }
 
 /** `a, 'b, c', ${d:e, f}` -> ['a', " 'b, c'", ' ${d:e, f}'] */

@@ -15,8 +15,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const clientFor = (endpoint: string) => new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
 
 describe('createTableInput', () => {
-  it('keeps what CreateTable takes, drops CloudFormation-only properties, and reads throughput as numbers', () => {
-    const [notes, audit, stacked] = loadConfig(join(projectsDir, 'tables', 'serverless.yml')).tables.map(createTableInput);
+  it('keeps what CreateTable takes, drops CloudFormation-only properties, and reads throughput as numbers', async () => {
+    const [notes, audit, stacked] = (await loadConfig(join(projectsDir, 'tables', 'serverless.yml'))).tables.map(createTableInput);
     expect(notes).toEqual({
       TableName: 'notes-dev',
       BillingMode: 'PAY_PER_REQUEST',

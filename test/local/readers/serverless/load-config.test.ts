@@ -39,9 +39,9 @@ functions:
           authorizer: ${authorizer}
 `;
 
-function errorOf(action: () => unknown): unknown {
+async function errorOf(action: () => Promise<unknown>): Promise<unknown> {
   try {
-    action();
+    await action();
   } catch (error) {
     return error;
   }
@@ -59,14 +59,14 @@ describe('loadConfig', () => {
     ['no service', () => project('noservice', minimal('handlers.echo').replace('service: s\n', '')), 'CONFIG_INVALID', /"service" is missing/],
     ['an unresolvable self reference', () => project('self', minimal('handlers.echo').replace('runtime: nodejs22.x', 'runtime: ${self:custom.nothing}')), 'VARIABLE_UNRESOLVED', /\$\{self:custom\.nothing\} at provider\.runtime has no value/],
     ['a route declared twice', () => project('twice', `${minimal('handlers.echo')}  other:\n    handler: handlers.echo\n    events:\n      - websocket: $default\n`), 'CONFIG_INVALID', /route "\$default" is declared by both functions\.fn and functions\.other/],
-  ])('reports %s as a ConfigError that says what to fix', (_label, path, code, message) => {
-    const error = errorOf(() => loadConfig(path()));
+  ])('reports %s as a ConfigError that says what to fix', async (_label, path, code, message) => {
+    const error = await errorOf(() => loadConfig(path()));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({ name: 'ConfigError', code, message: expect.stringMatching(message) });
   });
 
-  it('resolves routes, names, timeouts, memory and route responses', () => {
-    const config = loadConfig(join(projectsDir, 'behaviour', 'serverless.yml'));
+  it('resolves routes, names, timeouts, memory and route responses', async () => {
+    const config = await loadConfig(join(projectsDir, 'behaviour', 'serverless.yml'));
     expect(config.stage).toBe('test');
     expect(config.routeSelectionExpression).toBe('$request.body.action');
     expect([...config.routes.keys()].sort()).toEqual(['$connect', '$disconnect', 'boom', 'echo', 'env', 'post', 'quiet', 'slow', 'stray']);
@@ -74,19 +74,19 @@ describe('loadConfig', () => {
     expect(config.routes.get('echo')).toMatchObject({ timeoutMs: 6_000, routeResponse: true, handler: { exportName: 'echo', file: join(projectsDir, 'behaviour', 'handlers.ts') } });
   });
 
-  it('takes the stage from the option, else provider.stage (resolved), else dev', () => {
-    expect(loadConfig(join(projectsDir, 'behaviour', 'serverless.yml'), { stage: 'qa' }).routes.get('env')?.environment).toMatchObject({ GREETING: 'hello-qa', TABLE_NAME: 'items-qa' });
-    expect(loadConfig(join(projectsDir, 'runtimes', 'serverless.yml'))).toMatchObject({ stage: 'local', region: 'eu-west-1' });
-    expect(loadConfig(join(projectsDir, 'templated', 'serverless.yml'))).toMatchObject({ stage: 'dev', region: 'us-east-1' });
+  it('takes the stage from the option, else provider.stage (resolved), else dev', async () => {
+    expect((await loadConfig(join(projectsDir, 'behaviour', 'serverless.yml'), { stage: 'qa' })).routes.get('env')?.environment).toMatchObject({ GREETING: 'hello-qa', TABLE_NAME: 'items-qa' });
+    expect(await loadConfig(join(projectsDir, 'runtimes', 'serverless.yml'))).toMatchObject({ stage: 'local', region: 'eu-west-1' });
+    expect(await loadConfig(join(projectsDir, 'templated', 'serverless.yml'))).toMatchObject({ stage: 'dev', region: 'us-east-1' });
   });
 
-  it('looks only at websocket functions: another runtime or a missing handler elsewhere is fine', () => {
-    const config = loadConfig(join(projectsDir, 'runtimes', 'serverless.yml'));
+  it('looks only at websocket functions: another runtime or a missing handler elsewhere is fine', async () => {
+    const config = await loadConfig(join(projectsDir, 'runtimes', 'serverless.yml'));
     expect([...config.routes.values()].map((route) => route.functionKey)).not.toContain('http');
   });
 
-  it('reads CloudFormation short tags and resolves table references in the environment', () => {
-    const config = loadConfig(join(projectsDir, 'tables', 'serverless.yml'), { stage: 'ci' });
+  it('reads CloudFormation short tags and resolves table references in the environment', async () => {
+    const config = await loadConfig(join(projectsDir, 'tables', 'serverless.yml'), { stage: 'ci' });
     expect(config.routes.get('$default')?.environment).toEqual({
       NOTES_TABLE: 'notes-ci',
       NOTES_ARN: 'arn:aws:dynamodb:us-east-1:000000000000:table/notes-ci',
@@ -104,15 +104,15 @@ describe('authorizers in serverless.yml', () => {
     ['{ name, identitySource }', '{ name: auth-fn, identitySource: [route.request.querystring.token, route.request.header.X-Key] }', 'auth-fn'],
     ['an ARN of a function of this service', 'arn:aws:lambda:us-east-1:123456789012:function:custom-authorizer-name', 'named'],
     ['{ arn: !GetAtt …LambdaFunction.Arn }', '{ arn: !GetAtt AuthDashfnLambdaFunction.Arn }', 'auth-fn'],
-  ])('reads %s', (_label, authorizer, functionKey) => {
-    const config = loadConfig(project(`auth-${functionKey}-${authorizer.length}`, withAuthorizer(authorizer)));
+  ])('reads %s', async (_label, authorizer, functionKey) => {
+    const config = await loadConfig(project(`auth-${functionKey}-${authorizer.length}`, withAuthorizer(authorizer)));
     expect(config.routes.get('$connect')?.authorizer).toMatchObject({ functionKey, handler: { exportName: 'echo' } });
   });
 
-  it('defaults the identity source to the Auth header, as the Framework does', () => {
-    const config = loadConfig(project('auth-default', withAuthorizer('auth-fn')));
+  it('defaults the identity source to the Auth header, as the Framework does', async () => {
+    const config = await loadConfig(project('auth-default', withAuthorizer('auth-fn')));
     expect(config.routes.get('$connect')?.authorizer?.identitySources).toEqual([{ in: 'header', name: 'Auth' }]);
-    const both = loadConfig(project('auth-both', withAuthorizer('{ name: auth-fn, identitySource: [route.request.querystring.token, route.request.header.X-Key] }')));
+    const both = await loadConfig(project('auth-both', withAuthorizer('{ name: auth-fn, identitySource: [route.request.querystring.token, route.request.header.X-Key] }')));
     expect(both.routes.get('$connect')?.authorizer?.identitySources).toEqual([{ in: 'querystring', name: 'token' }, { in: 'header', name: 'X-Key' }]);
   });
 
@@ -120,17 +120,17 @@ describe('authorizers in serverless.yml', () => {
     ['an ARN of another service', 'arn:aws:lambda:us-east-1:1:function:elsewhere', /not a function of this service, so it cannot run offline/],
     ['a name that is no function', 'nobody', /authorizer "nobody" is not a function of this service/],
     ['an identity source API Gateway does not know', '{ name: auth-fn, identitySource: [method.request.header.Auth] }', /identity source "method\.request\.header\.Auth" must be/],
-  ])('refuses %s', (_label, authorizer, message) => {
-    expect(errorOf(() => loadConfig(project(`bad-${authorizer.length}`, withAuthorizer(authorizer))))).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(message) });
+  ])('refuses %s', async (_label, authorizer, message) => {
+    expect(await errorOf(() => loadConfig(project(`bad-${authorizer.length}`, withAuthorizer(authorizer))))).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(message) });
   });
 
-  it('refuses an authorizer on a route other than $connect', () => {
-    expect(errorOf(() => loadConfig(project('auth-route', withAuthorizer('auth-fn', 'join'))))).toMatchObject({ message: expect.stringMatching(/only be set on the \$connect route/) });
+  it('refuses an authorizer on a route other than $connect', async () => {
+    expect(await errorOf(() => loadConfig(project('auth-route', withAuthorizer('auth-fn', 'join'))))).toMatchObject({ message: expect.stringMatching(/only be set on the \$connect route/) });
   });
 });
 
 describe('loadConfig: every function of the app', () => {
-  it('lists functions no route uses, and leaves out with a warning those that cannot run here', () => {
+  it('lists functions no route uses, and leaves out with a warning those that cannot run here', async () => {
     const path = project(
       'all-functions',
       `service: s
@@ -153,10 +153,47 @@ functions:
     handler: nowhere/file.main
 `,
     );
-    const config = loadConfig(path);
+    const config = await loadConfig(path);
     expect([...config.functions.keys()].sort()).toEqual(['worker', 'ws']);
     expect(config.functions.get('worker')).toMatchObject({ functionName: 's-dev-worker', timeoutMs: 12_000, reservedConcurrency: 3 });
     expect(config.functions.get('ws')).not.toHaveProperty('routeKey');
     expect(config.warnings.filter((w) => w.includes('left out')).map((w) => w.split(' ')[0])).toEqual(['functions.python', 'functions.missing']);
+  });
+});
+
+describe('loadConfig: a config split across files, as larger services write theirs', () => {
+  const splitConfig = join(projectsDir, 'split-config', 'serverless.yml');
+
+  it('merges functions and resources given as lists of ${file()}, and reads variables through files and params', async () => {
+    const config = await loadConfig(splitConfig, { env: {} });
+    expect([...config.routes.keys()]).toEqual(['$connect', '$disconnect', 'settings']);
+    expect(config.tables.map((t) => t.tableName)).toEqual(['split-config-messages-dev']);
+    expect(config.routes.get('settings')?.environment).toMatchObject({
+      API_KEY: 'key-from-secrets-json', // ${self:custom.secrets.API_KEY}, custom.secrets being ${file(./secrets.json)}
+      LEVEL: 'debug', // ${file(./config/settings.json):levels.${sls:stage}}
+      BUCKET: 'uploads-dev', // ${param:bucket}: params.dev
+      SIGNING_KEY: 'local-signing-key', // ${ssm:…, 'fallback'}
+      TABLE_NAME: 'split-config-messages-dev',
+    });
+  });
+
+  it.each([
+    ['dev', { GREETING: 'hello-from-dotenv-dev', EXPANDED: 'dev-expanded', ONLY_IN_DEFAULT_ENV: 'not-loaded', BUCKET: 'uploads-dev', LEVEL: 'debug' }],
+    ['qa', { GREETING: 'hello-from-dotenv', EXPANDED: 'not-expanded', ONLY_IN_DEFAULT_ENV: 'yes', BUCKET: 'uploads-default', LEVEL: 'info' }],
+  ])('with useDotenv, stage %s reads .env.{stage} if it exists, else .env (never both), expanded', async (stage, expected) => {
+    expect((await loadConfig(splitConfig, { stage, env: {} })).routes.get('settings')?.environment).toMatchObject(expected);
+  });
+
+  it('lets the shell beat .env, as dotenv never overrides', async () => {
+    expect((await loadConfig(splitConfig, { env: { GREETING: 'from-the-shell' } })).routes.get('settings')?.environment.GREETING).toBe('from-the-shell');
+  });
+
+  it('warns once per variable with no offline value, saying how to supply it', async () => {
+    const path = project('ssm', minimal('handlers.echo', "    environment:\n      SECRET: ${ssm:/app/secret}\n      AGAIN: ${ssm:/app/secret}\n      DOMAIN: ${param:domain}\n"));
+    const config = await loadConfig(path, { env: {} });
+    expect(config.warnings).toEqual([
+      expect.stringMatching(/^\$\{ssm:\/app\/secret\} at functions\.fn\.environment\.SECRET has no value offline; .*add a fallback \(\$\{ssm:\/app\/secret, 'local value'\}\) or set it with --env SECRET=VALUE \(or custom\.wsgate\.environment\.SECRET\)/),
+      expect.stringMatching(/^\$\{param:domain\} at functions\.fn\.environment\.DOMAIN .*define domain under params\.<stage> or params\.default/),
+    ]);
   });
 });
