@@ -88,7 +88,8 @@ export class WebSocketGateway {
   disconnect(connectionId: string): PostOutcome {
     const connection = this.connections.get(connectionId);
     if (connection?.state !== 'open') return 'gone';
-    this.close(connection, 1000, 'Connection deleted');
+    // The reason a captured $disconnect after DeleteConnection carries (AWS-BEHAVIOUR.md).
+    this.close(connection, 1000, 'Connection Closed Normally');
     return 'delivered';
   }
 
@@ -184,13 +185,15 @@ export class WebSocketGateway {
       this.enqueue(connection, () => this.routeMessage(connection, body));
     });
     socket.on('close', (code, reason) => {
-      const closing = connection.closing ?? { code, reason: reason.toString() };
+      // A close frame without a status code: API Gateway's $disconnect says so in words (captured events, 1005).
+      const closing = connection.closing ?? { code, reason: code === 1005 ? 'Client-side close frame status not set' : reason.toString() };
       this.closed(connection, closing.code, closing.reason);
     });
-    connection.idleTimer = setTimeout(() => this.close(connection, 1001, 'Going away: idle timeout'), this.limits.idleTimeoutMs);
+    // Both limits close with 1001 `Going away`, the reason AWS's captured $disconnect events carry for either.
+    connection.idleTimer = setTimeout(() => this.close(connection, 1001, 'Going away'), this.limits.idleTimeoutMs);
     connection.timers.push(
       connection.idleTimer,
-      setTimeout(() => this.close(connection, 1001, 'Going away: maximum connection duration'), this.limits.maxDurationMs),
+      setTimeout(() => this.close(connection, 1001, 'Going away'), this.limits.maxDurationMs),
     );
     this.events.emit('connection', describeConnection(connection));
   }

@@ -213,7 +213,7 @@ describe('the inspector API', () => {
     expect(emulator.post(connectionId, 'x'.repeat(131_073))).toBe('too-large');
     expect(emulator.post('AAAAAAAAAAAAAAA=', 'x')).toBe('gone');
     expect(emulator.disconnect(connectionId)).toBe('delivered');
-    expect(await client.closed).toEqual({ code: 1000, reason: 'Connection deleted' });
+    expect(await client.closed).toEqual({ code: 1000, reason: 'Connection Closed Normally' });
     expect(emulator.disconnect(connectionId)).toBe('gone');
     emulator.events.off('management', listener);
 

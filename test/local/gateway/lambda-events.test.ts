@@ -68,15 +68,16 @@ describe('the events handlers receive', () => {
 
   it.each([
     ['a close with a code and reason', (c: any) => c.socket.close(4001, 'bye now'), 4001, 'bye now'],
-    ['a close without a code', (c: any) => c.socket.close(), 1005, ''],
+    ['a close without a code', (c: any) => c.socket.close(), 1005, 'Client-side close frame status not set'],
     ['an abnormal drop', (c: any) => c.socket.terminate(), 1006, ''],
-  ])('$disconnect after %s: disconnectStatusCode and disconnectReason', async (_label, close, code, reason) => {
+    ['a DeleteConnection', (_c: any, id: string) => emulator.disconnect(id), 1000, 'Connection Closed Normally'],
+  ])('$disconnect after %s: disconnectStatusCode and disconnectReason', async (_label, close: (c: any, id: string) => unknown, code, reason) => {
     const client = await connectClient(emulator.wsUrl);
     const marker = `disconnect-${code}`;
     client.send({ action: 'echo', marker });
     await client.next((f) => f.marker === marker);
     const connectionId = (await eventSeen((e) => e.body?.includes(marker))).requestContext.connectionId;
-    close(client);
+    close(client, connectionId);
     const event = await eventSeen((e) => e.requestContext.eventType === 'DISCONNECT' && e.requestContext.connectionId === connectionId);
     expect(event.requestContext).toMatchObject({ routeKey: '$disconnect', disconnectStatusCode: code, disconnectReason: reason });
     expect(Object.keys(event.headers).sort()).toEqual(['Host', 'X-Forwarded-For', 'x-api-key', 'x-restapi']);

@@ -155,7 +155,7 @@ describe('the chat page in Chromium', () => {
     expect(await feedText(ann)).not.toContain('posted from the inspector');
 
     await inspector.getByRole('button', { name: `Disconnect ${annId}` }).click();
-    await expect.poll(() => ann.getByRole('status').innerText()).toMatch(/^Disconnected by the server \(code 1000, Connection deleted\)/);
+    await expect.poll(() => ann.getByRole('status').innerText()).toMatch(/^Disconnected by the server \(code 1000, Connection Closed Normally\)/);
     await expect.poll(() => connections.getByRole('row').count()).toBe(3);
     expect(await connections.innerText()).not.toContain(annId);
     await expect.poll(() => feedText(bob)).toContain('Ann left');
