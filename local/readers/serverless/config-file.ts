@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, extname } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parse, YAMLParseError } from 'yaml';
 import { ConfigError } from '../../model/config-error.ts';
@@ -30,17 +30,18 @@ const MODULE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']
  */
 export async function readServerlessConfig(configPath: string): Promise<Record<string, unknown>> {
   const extension = extname(configPath).toLowerCase();
-  if (!existsSync(configPath)) throw new ConfigError('CONFIG_NOT_FOUND', `Cannot read ${configPath}: no such file. Pass --config PATH/serverless.yml`);
-  const raw = MODULE_EXTENSIONS.has(extension) ? await importConfigModule(configPath) : parseText(configPath, await readText(configPath), extension);
+  // Messages name the path as the user gave it (`--config does/not/exist.yml`); the file system gets it resolved.
+  if (!existsSync(resolve(configPath))) throw new ConfigError('CONFIG_NOT_FOUND', `Cannot read ${configPath}: no such file. Pass --config PATH/serverless.yml`);
+  const raw = MODULE_EXTENSIONS.has(extension) ? await importConfigModule(configPath) : parseText(configPath, await readText(resolve(configPath), configPath), extension);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError('CONFIG_INVALID', `${configPath} must ${MODULE_EXTENSIONS.has(extension) ? 'export an object' : 'hold a mapping'}`);
   }
   return raw as Record<string, unknown>;
 }
 
-async function readText(configPath: string): Promise<string> {
+async function readText(path: string, configPath: string): Promise<string> {
   try {
-    return await readFile(configPath, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (error) {
     throw new ConfigError('CONFIG_NOT_FOUND', `Cannot read ${configPath}: ${(error as Error).message}. Pass --config PATH/serverless.yml`, { cause: error });
   }
@@ -66,9 +67,10 @@ function parseText(configPath: string, text: string, extension: string): unknown
 }
 
 function importConfigModule(configPath: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
+  const file = resolve(configPath);
+  return new Promise((answer, reject) => {
     const worker = new Worker(new URL('./config-module.mjs', import.meta.url), {
-      workerData: { file: configPath, tsconfig: nearestTsconfig(dirname(configPath)) },
+      workerData: { file, tsconfig: nearestTsconfig(dirname(file)) },
       // Not the emulator's own `--import tsx`: tsImport registers tsx in the worker once, with the project's tsconfig.
       execArgv: [],
     });
@@ -76,7 +78,7 @@ function importConfigModule(configPath: string): Promise<unknown> {
     worker.once('message', (message: { ok: true; json: string } | { ok: false; message: string }) => {
       answered = true;
       void worker.terminate();
-      if (message.ok) resolve(JSON.parse(message.json));
+      if (message.ok) answer(JSON.parse(message.json));
       else reject(new ConfigError('CONFIG_SYNTAX', `${basename(configPath)} could not be loaded: ${message.message}`));
     });
     worker.once('error', (error) => reject(new ConfigError('CONFIG_SYNTAX', `${basename(configPath)} could not be loaded: ${error.message}`, { cause: error })));

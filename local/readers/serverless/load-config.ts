@@ -25,7 +25,7 @@ export interface LoadOptions {
  */
 export async function loadConfig(configPath: string, options: LoadOptions = {}): Promise<EmulatorConfig> {
   const path = resolve(configPath);
-  const raw = await readServerlessConfig(path);
+  const raw = await readServerlessConfig(configPath);
   const warnings: string[] = [];
   const dir = dirname(path);
   let env = options.env ?? process.env;
