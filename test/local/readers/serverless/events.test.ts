@@ -16,8 +16,8 @@ function read(config: Record<string, unknown>, runnable = ['f']) {
 }
 
 describe('triggerEventsOf', () => {
-  it('reads the fixture project: REST and HTTP API routes, schedules with input and enabled, a stream per view type', () => {
-    const config = loadConfig(join(projectsDir, 'triggers', 'serverless.yml'));
+  it('reads the fixture project: REST and HTTP API routes, schedules with input and enabled, a stream per view type', async () => {
+    const config = await loadConfig(join(projectsDir, 'triggers', 'serverless.yml'));
     expect(config.warnings).toEqual([]);
     expect(config.httpRoutes).toContainEqual({
       functionKey: 'notifyRest', api: 'REST', payloadVersion: '1.0', method: 'POST', path: '/notify/{connectionId}',
