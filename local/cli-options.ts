@@ -1,62 +1,86 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from './model/config-error.ts';
 import type { EmulatorOptions } from './emulator-options.ts';
+import { nearestName } from './nearest-name.ts';
 
 export const USAGE = `usage: npm start -- [options]
 
-  --config PATH        serverless.yml to serve (default ./serverless.yml)
+  --config PATH        serverless.yml (.yaml .json .js .mjs .cjs .ts) to serve (default ./serverless.yml)
   --port N             WebSocket + @connections port (default 3001; 0 = any free port)
   --http-port N        chat page + inspector port (default 3000; 0 = any free port)
-  --stage S            stage (default provider.stage, else dev)
+  --stage S            stage (default custom.wsgate.stage, else provider.stage, else dev)
   --host ADDR          interface to bind (default 127.0.0.1)
   --persist DIR        keep the embedded DynamoDB's data in DIR
   --idle-timeout S     close idle connections after S seconds (default 600)
   --max-duration S     close every connection after S seconds (default 7200)
+  --env KEY=VALUE      set KEY in every function's environment, over the config (repeatable)
   --no-watch           do not reload handlers when their files change
+  --no-intercept       do not route the handlers' requests for AWS hostnames to the emulator
   -h, --help           this text
 
+Every option except --config can also be set in the config, under custom.wsgate (httpPort or http-port,
+idleTimeout, environment: {KEY: VALUE}, watch: false, intercept: false, …); a flag beats it.
 AWS_ENDPOINT_URL_DYNAMODB=URL uses that DynamoDB (DynamoDB Local, LocalStack) instead of the embedded one.`;
 
-/** The CLI's flags as emulator options; a bad flag is a ConfigError that says what to fix. */
+const FLAGS = {
+  config: { type: 'string' },
+  port: { type: 'string' },
+  'http-port': { type: 'string' },
+  stage: { type: 'string' },
+  host: { type: 'string' },
+  persist: { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  'max-duration': { type: 'string' },
+  env: { type: 'string', multiple: true },
+  'no-watch': { type: 'boolean' },
+  'no-intercept': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The CLI's flags as emulator options (only those given); a bad flag is a ConfigError that says what to fix. */
 export function cliOptions(argv: string[]): Partial<EmulatorOptions> | 'help' {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        config: { type: 'string' },
-        port: { type: 'string' },
-        'http-port': { type: 'string' },
-        stage: { type: 'string' },
-        host: { type: 'string' },
-        persist: { type: 'string' },
-        'idle-timeout': { type: 'string' },
-        'max-duration': { type: 'string' },
-        'no-watch': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }).values;
+    parsed = parseArgs({ args: argv, options: FLAGS, strict: true }).values;
   } catch (error) {
-    throw new ConfigError('CONFIG_INVALID', `${(error as Error).message}\n\n${USAGE}`);
+    const message = (error as Error).message;
+    const unknown = /^Unknown option '(--?[^']+)'/.exec(message)?.[1];
+    const suggestion = unknown === undefined ? undefined : nearestName(unknown, Object.keys(FLAGS).map((flag) => `--${flag}`));
+    const said = unknown === undefined ? message : `Unknown option '${unknown}'.${suggestion ? ` Did you mean ${suggestion}?` : ''}`;
+    throw new ConfigError('CONFIG_INVALID', `${said}\n\n${USAGE}`);
   }
   if (parsed.help) return 'help';
-  const number = (flag: string, value: string | undefined, scale = 1) => {
-    if (value === undefined) return undefined;
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new ConfigError('CONFIG_INVALID', `--${flag} must be a number; got "${value}"\n\n${USAGE}`);
-    if (scale !== 1 && n === 0) throw new ConfigError('CONFIG_INVALID', `--${flag} must be more than 0 seconds`);
-    return n * scale;
-  };
   return {
     configPath: parsed.config,
-    port: number('port', parsed.port),
-    httpPort: number('http-port', parsed['http-port']) ?? 3000, // the CLI always serves the pages
+    port: secondsOrNumber('port', parsed.port),
+    httpPort: secondsOrNumber('http-port', parsed['http-port']),
     stage: parsed.stage,
     host: parsed.host,
     persistDir: parsed.persist,
-    idleTimeoutMs: number('idle-timeout', parsed['idle-timeout'], 1000),
-    maxDurationMs: number('max-duration', parsed['max-duration'], 1000),
+    idleTimeoutMs: secondsOrNumber('idle-timeout', parsed['idle-timeout'], 1000),
+    maxDurationMs: secondsOrNumber('max-duration', parsed['max-duration'], 1000),
+    environment: parsed.env === undefined ? undefined : environmentPairs(parsed.env),
     watch: parsed['no-watch'] ? false : undefined,
+    intercept: parsed['no-intercept'] ? false : undefined,
   };
+}
+
+/** A flag's number; with a scale, seconds as milliseconds (and 0 seconds refused). */
+export function secondsOrNumber(flag: string, value: string | number | undefined, scale = 1): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (String(value).trim() === '' || !Number.isFinite(n) || n < 0) throw new ConfigError('CONFIG_INVALID', `--${flag} must be a number; got "${value}"\n\n${USAGE}`);
+  if (scale !== 1 && n === 0) throw new ConfigError('CONFIG_INVALID', `--${flag} must be more than 0 seconds`);
+  return n * scale;
+}
+
+/** `--env A=1 --env B=x=y` -> `{ A: '1', B: 'x=y' }`; the last of a key wins. */
+function environmentPairs(pairs: string[]): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const pair of pairs) {
+    const equals = pair.indexOf('=');
+    if (equals <= 0) throw new ConfigError('CONFIG_INVALID', `--env takes KEY=VALUE; got "${pair}"`);
+    environment[pair.slice(0, equals)] = pair.slice(equals + 1);
+  }
+  return environment;
 }

@@ -8,7 +8,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const emulator = await startEmulator(options);
+  const emulator = await startEmulator(options, { httpPort: 3000 }); // the CLI always serves the pages
   const routes = [...emulator.config.routes.keys()].join(', ');
   console.log(
     [

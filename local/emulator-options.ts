@@ -24,6 +24,10 @@ export interface EmulatorOptions {
   connectionsPerSecond: number;
   /** Reload a handler when a file it imports changes. Default true. */
   watch: boolean;
+  /** Set in every function's environment, over what the config gives (`--env KEY=VALUE`, `custom.wsgate.environment`). Default none. */
+  environment: Record<string, string>;
+  /** Route the handlers' requests for AWS hostnames (execute-api, DynamoDB) to the emulator, inside their environments. Default true. */
+  intercept: boolean;
   /** One readable line per event; false is silent. Default `console.log`. */
   log: ((line: string) => void) | false;
 }
@@ -37,6 +41,8 @@ export const EMULATOR_DEFAULTS: Readonly<EmulatorOptions> = {
   integrationTimeoutMs: 29_000,
   connectionsPerSecond: 500,
   watch: true,
+  environment: {},
+  intercept: true,
   log: (line) => console.log(line),
 };
 
@@ -71,6 +77,11 @@ export function emulatorOptions(given: Partial<EmulatorOptions> = {}): EmulatorO
     fail('dynamodbEndpoint', 'an http(s) URL such as http://127.0.0.1:8000');
   }
   if (typeof options.watch !== 'boolean') fail('watch', 'true or false');
+  if (typeof options.intercept !== 'boolean') fail('intercept', 'true or false');
+  const environment = options.environment as unknown;
+  if (environment === null || typeof environment !== 'object' || Array.isArray(environment) || Object.values(environment).some((v) => typeof v !== 'string')) {
+    fail('environment', 'an object of string values');
+  }
   if (options.log !== false && typeof options.log !== 'function') fail('log', 'a function or false');
   return options;
 }

@@ -9,6 +9,8 @@ import { loadConfig } from './readers/serverless/load-config.ts';
 import type { EmulatorConfig } from './model/app-model.ts';
 import { createTables, startEmbeddedDynamoDb } from './dynamodb/embedded-dynamodb.ts';
 import { emulatorOptions } from './emulator-options.ts';
+import { withEnvironmentOverrides } from './environment-overrides.ts';
+import { projectOptions } from './project-options.ts';
 import type { EmulatorOptions } from './emulator-options.ts';
 import type { ConnectionInfo, DisconnectRecord } from './gateway/connection-registry.ts';
 import type { InvocationRecord } from './gateway/lambda-integration.ts';
@@ -75,10 +77,21 @@ export interface Emulator {
  * // …
  * await emulator.stop();
  */
-export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promise<Emulator> {
-  const options = emulatorOptions(given);
+export async function startEmulator(given: Partial<EmulatorOptions> = {}, callerDefaults: Partial<EmulatorOptions> = {}): Promise<Emulator> {
+  const asGiven = emulatorOptions(given); // bad options fail before the config is read
+  const read = await loadConfig(asGiven.configPath, { stage: asGiven.stage });
+  // Layers, lowest first: the defaults, the caller's own defaults (the CLI serves pages on 3000), the project's
+  // custom.wsgate, then what was given (flags). Environment values merge key by key in the same order.
+  const project = projectOptions(read.localSettings);
+  const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Partial<EmulatorOptions>;
+  const options = emulatorOptions({
+    ...callerDefaults,
+    ...project,
+    ...defined,
+    environment: { ...callerDefaults.environment, ...project.environment, ...given.environment },
+  });
   const log = options.log === false ? () => {} : options.log;
-  const config = await loadConfig(options.configPath, { stage: options.stage });
+  const config = withEnvironmentOverrides(read, options.environment);
   for (const warning of config.warnings) log(`warning: ${warning}`);
 
   const cleanup: (() => Promise<void> | void)[] = [];
@@ -110,6 +123,8 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
         AWS_REGION: config.region,
         AWS_ACCESS_KEY_ID: 'wsgate-local',
         AWS_SECRET_ACCESS_KEY: 'wsgate-local',
+        // serverless-offline sets it, and code written for it switches on it.
+        IS_OFFLINE: 'true',
       }),
     );
 

@@ -69,7 +69,15 @@ export interface EmulatorConfig {
   schedules: ScheduleConfig[];
   /** DynamoDB stream event source mappings: a table's stream feeding a function. */
   streams: StreamSubscription[];
+  /** The emulator's own options as the project sets them (serverless.yml's `custom.wsgate`), read by the emulator. */
+  localSettings?: LocalSettings;
   warnings: string[];
+}
+
+/** Options for the emulator itself, written in the project's config; `where` names their place for messages. */
+export interface LocalSettings {
+  where: string;
+  values: Record<string, unknown>;
 }
 
 /** CORS of an HTTP endpoint, as API Gateway answers a preflight and decorates responses. */

@@ -31,7 +31,9 @@ export async function loadConfig(configPath: string, options: LoadOptions = {}):
   let env = options.env ?? process.env;
   const base = { self: raw, options: { stage: options.stage, region: options.region }, dir, warn: (m: string) => warnings.push(m) };
   const region = String(options.region ?? resolveVariables(raw.provider && (raw.provider as any).region, { ...base, env, stage: options.stage ?? 'dev', region: 'us-east-1' }, 'provider.region') ?? 'us-east-1');
-  const stage = String(options.stage ?? resolveVariables(raw.provider && (raw.provider as any).stage, { ...base, env, stage: 'dev', region }, 'provider.stage') ?? 'dev');
+  // The stage a project runs under locally (custom.wsgate.stage) beats the one it deploys to (provider.stage).
+  const declaredStage = (raw.custom as any)?.wsgate?.stage !== undefined ? ['custom.wsgate.stage', (raw.custom as any).wsgate.stage] : ['provider.stage', (raw.provider as any)?.stage];
+  const stage = String(options.stage ?? resolveVariables(declaredStage[1], { ...base, env, stage: 'dev', region }, declaredStage[0]) ?? 'dev');
   if (raw.useDotenv === true) env = withDotenv(dir, stage, env);
   const config = resolveVariables(raw, { ...base, env, stage, region });
   return serverlessModel(config, { configPath: path, dir, stage, region, warnings });

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../../model/config-error.ts';
-import type { EmulatorConfig, FunctionFacts, RouteConfig, TableDefinition } from '../../model/app-model.ts';
+import type { EmulatorConfig, FunctionFacts, LocalSettings, RouteConfig, TableDefinition } from '../../model/app-model.ts';
 import { cloudFormationString } from '../cloudformation/cloudformation-values.ts';
 import type { StackFacts } from '../cloudformation/cloudformation-values.ts';
 import { resolveHandler } from '../resolve-handler.ts';
@@ -115,8 +115,16 @@ export function serverlessModel(resolved: Record<string, any>, context: Serverle
     functions: allFunctions,
     tables,
     ...triggers,
+    ...localSettingsOf(config.custom?.wsgate),
     warnings,
   };
+}
+
+/** `custom.wsgate`: the emulator's own options, kept as written for the emulator to read. */
+function localSettingsOf(wsgate: unknown): { localSettings?: LocalSettings } {
+  if (wsgate === undefined || wsgate === null) return {};
+  if (typeof wsgate !== 'object' || Array.isArray(wsgate)) throw new ConfigError('CONFIG_INVALID', 'custom.wsgate must be a mapping of wsgate options');
+  return { localSettings: { where: 'custom.wsgate', values: wsgate as Record<string, unknown> } };
 }
 
 /** A route's or authorizer's function, without what the route adds. */
