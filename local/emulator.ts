@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { relative } from 'node:path';
+import { apiIdFor, executeApiDomain } from './model/api-id.ts';
 import { ConfigError } from './model/config-error.ts';
 import { loadConfig } from './readers/serverless/load-config.ts';
 import type { EmulatorConfig } from './model/app-model.ts';
@@ -114,6 +114,7 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
     const origin = `${urlHost(options.host)}:${(server.address() as AddressInfo).port}`;
     const connectionsUrl = `http://${origin}/${config.stage}`;
 
+    const apiId = config.apiId ?? apiIdFor(config.service, config.stage, config.region);
     const { environment, conflicts } = handlerEnvironment(config);
     for (const conflict of conflicts) log(`warning: ${conflict}`);
     cleanup.push(
@@ -132,7 +133,8 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
     cleanup.push(() => loader.close());
     const gateway = new WebSocketGateway(
       config,
-      { apiId: randomBytes(5).toString('hex'), stage: config.stage, domainName: origin },
+      // What AWS puts in every event: handlers build `https://{domainName}/{stage}` from it (AWS's own examples do).
+      { apiId, stage: config.stage, domainName: executeApiDomain(apiId, config.region) },
       loader,
       {
         messageBytes: 131_072,

@@ -58,6 +58,8 @@ export interface EmulatorConfig {
   stage: string;
   region: string;
   routeSelectionExpression: string;
+  /** The WebSocket API's id, when the reader fixed one (the config's own values may be built on it); else `apiIdFor(service, stage, region)`. */
+  apiId?: string;
   /** The WebSocket API's routes by route key. */
   routes: Map<string, RouteConfig>;
   /** Every function of the app that the emulator can run, by function key, whatever its events. */

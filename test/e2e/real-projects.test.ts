@@ -70,3 +70,24 @@ describe('a config split across files (functions/resources lists of ${file()}, s
     expect(closed).toEqual({ code: 1001, reason: 'Going away' });
   });
 });
+
+describe('the WebSocket API as AWS names it (domainName, Ref/GetAtt of WebsocketsApi, ${aws:accountId}, IS_OFFLINE)', () => {
+  it('gives events the AWS domainName and resolves endpoints the config builds on WebsocketsApi', async () => {
+    const configPath = join(projectsDir, 'aws-endpoints', 'serverless.yml');
+    const seen = await run(configPath, {}, (url) => ask(url, { action: 'info' }));
+    expect(seen.apiId).toMatch(/^[a-z0-9]{10}$/);
+    const domainName = `${seen.apiId}.execute-api.eu-west-1.amazonaws.com`;
+    expect(seen).toEqual({
+      domainName,
+      apiId: seen.apiId,
+      stage: 'dev',
+      mode: 'offline',
+      JOINED_ENDPOINT: `https://${domainName}/dev`,
+      API_ENDPOINT: `wss://${domainName}`,
+      SUB_ENDPOINT: `https://${domainName}/dev`,
+      ACCOUNT_ID: '000000000000',
+    });
+    // Fixed per project: a restart gives the same id, so URLs built on it stay valid.
+    expect((await run(configPath, {}, (url) => ask(url, { action: 'info' }))).apiId).toBe(seen.apiId);
+  });
+});

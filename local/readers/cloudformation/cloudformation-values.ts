@@ -5,11 +5,14 @@ export interface StackFacts {
   accountId: string;
   /** Table logical id -> its TableName. */
   tables: Map<string, string>;
+  /** Other resources the emulator stands in for (the WebSocket API), by logical id: what `Ref` and `Fn::GetAtt` give. */
+  resources?: Map<string, { ref: string; attributes: Record<string, string> }>;
 }
 
 /**
- * Resolves the CloudFormation expressions the emulator can know offline to a string: `Ref` of a table (its name) or of
- * a pseudo parameter, `Fn::GetAtt [Table, Arn]`, `Fn::Sub` and `Fn::Join` over those. Returns undefined for anything
+ * Resolves the CloudFormation expressions the emulator can know offline to a string: `Ref` of a table (its name), of a
+ * resource the emulator stands in for (the WebSocket API: its id) or of a pseudo parameter, `Fn::GetAtt [Table, Arn]`
+ * and `[WebsocketsApi, ApiEndpoint]`, `Fn::Sub` and `Fn::Join` over those. Returns undefined for anything
  * else (a queue URL, another stack's output): the caller warns and leaves it unset.
  *
  * @example cloudFormationString({ Ref: 'ConnectionsTable' }, facts) // 'wsgate-connections-dev'
@@ -25,6 +28,8 @@ export function cloudFormationString(value: unknown, facts: StackFacts): string 
   if ('Fn::GetAtt' in expression) {
     const target = expression['Fn::GetAtt'];
     const [logicalId, attribute] = Array.isArray(target) ? target.map(String) : String(target).split('.');
+    const stoodIn = facts.resources?.get(logicalId ?? '');
+    if (stoodIn !== undefined) return stoodIn.attributes[attribute ?? ''];
     const name = facts.tables.get(logicalId ?? '');
     if (name === undefined) return undefined;
     if (attribute === 'Arn') return `arn:aws:dynamodb:${facts.region}:${facts.accountId}:table/${name}`;
@@ -65,7 +70,7 @@ function reference(name: string, facts: StackFacts): string | undefined {
     case 'AWS::URLSuffix':
       return 'amazonaws.com';
     default:
-      return facts.tables.get(name);
+      return facts.tables.get(name) ?? facts.resources?.get(name)?.ref;
   }
 }
 

@@ -3,6 +3,7 @@ import { ConfigError } from '../../model/config-error.ts';
 import type { EmulatorConfig, FunctionFacts, LocalSettings, RouteConfig, TableDefinition } from '../../model/app-model.ts';
 import { cloudFormationString } from '../cloudformation/cloudformation-values.ts';
 import type { StackFacts } from '../cloudformation/cloudformation-values.ts';
+import { apiIdFor, executeApiDomain } from '../../model/api-id.ts';
 import { resolveHandler } from '../resolve-handler.ts';
 import { authorizerOf } from './authorizer-config.ts';
 import { triggerEventsOf } from './events.ts';
@@ -40,7 +41,11 @@ export function serverlessModel(resolved: Record<string, any>, context: Serverle
   if (typeof service !== 'string' || service === '') throw new ConfigError('CONFIG_INVALID', `${context.configPath}: "service" is missing`);
 
   const provider = config.provider ?? {};
-  const stack: StackFacts = { stackName: `${service}-${stage}`, region, accountId: '000000000000', tables: new Map() };
+  // The Framework names the WebSocket API `WebsocketsApi` (lib/plugins/aws/lib/naming.js getWebsocketsApiLogicalId):
+  // configs build endpoints on it — `Fn::GetAtt [WebsocketsApi, ApiEndpoint]`, `Fn::Join` of `Ref: WebsocketsApi`.
+  const apiId = apiIdFor(service, stage, region);
+  const websocketsApi = { ref: apiId, attributes: { ApiId: apiId, ApiEndpoint: `wss://${executeApiDomain(apiId, region)}` } };
+  const stack: StackFacts = { stackName: `${service}-${stage}`, region, accountId: '000000000000', tables: new Map(), resources: new Map([['WebsocketsApi', websocketsApi]]) };
   const tables = tablesOf(config.resources?.Resources ?? {}, stack, warnings);
   for (const table of tables) stack.tables.set(table.logicalId, table.tableName);
 
@@ -111,6 +116,7 @@ export function serverlessModel(resolved: Record<string, any>, context: Serverle
     stage,
     region,
     routeSelectionExpression: String(provider.websocketsApiRouteSelectionExpression ?? '$request.body.action'),
+    apiId,
     routes,
     functions: allFunctions,
     tables,

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { cloudFormationString } from '../../../../local/readers/cloudformation/cloudformation-values.ts';
 
-const facts = { stackName: 'chat-dev', region: 'eu-west-1', accountId: '000000000000', tables: new Map([['Connections', 'chat-connections-dev']]) };
+const facts = {
+  stackName: 'chat-dev',
+  region: 'eu-west-1',
+  accountId: '000000000000',
+  tables: new Map([['Connections', 'chat-connections-dev']]),
+  resources: new Map([['WebsocketsApi', { ref: 'abc123defg', attributes: { ApiEndpoint: 'wss://abc123defg.execute-api.eu-west-1.amazonaws.com' } }]]),
+};
 
 describe('cloudFormationString', () => {
   it.each([
@@ -12,11 +18,16 @@ describe('cloudFormationString', () => {
     [{ 'Fn::Sub': ['${Name}-x', { Name: { Ref: 'AWS::AccountId' } }] }, '000000000000-x'],
     [{ 'Fn::Join': [':', ['a', { Ref: 'AWS::Partition' }, 3]] }, 'a:aws:3'],
     [42, '42'],
+    [{ Ref: 'WebsocketsApi' }, 'abc123defg'],
+    [{ 'Fn::GetAtt': ['WebsocketsApi', 'ApiEndpoint'] }, 'wss://abc123defg.execute-api.eu-west-1.amazonaws.com'],
+    [{ 'Fn::Join': ['', ['https://', { Ref: 'WebsocketsApi' }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/dev']] }, 'https://abc123defg.execute-api.eu-west-1.amazonaws.com/dev'],
+    [{ 'Fn::Sub': 'https://${WebsocketsApi}.execute-api.${AWS::Region}.amazonaws.com/dev' }, 'https://abc123defg.execute-api.eu-west-1.amazonaws.com/dev'],
+    [{ 'Fn::Sub': '${WebsocketsApi.ApiEndpoint}/dev' }, 'wss://abc123defg.execute-api.eu-west-1.amazonaws.com/dev'],
   ])('%j -> %s', (value, expected) => {
     expect(cloudFormationString(value, facts)).toBe(expected);
   });
 
-  it.each([[{ Ref: 'SomeQueue' }], [{ 'Fn::GetAtt': ['Connections', 'StreamArn'] }], [{ 'Fn::ImportValue': 'x' }], [{ 'Fn::Sub': '${Missing}' }], [['a']]])(
+  it.each([[{ Ref: 'SomeQueue' }], [{ 'Fn::GetAtt': ['Connections', 'StreamArn'] }], [{ 'Fn::GetAtt': ['WebsocketsApi', 'Nothing'] }], [{ 'Fn::ImportValue': 'x' }], [{ 'Fn::Sub': '${Missing}' }], [['a']]])(
     'cannot resolve %j offline',
     (value) => {
       expect(cloudFormationString(value, facts)).toBeUndefined();
