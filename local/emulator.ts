@@ -129,7 +129,7 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
       }),
     );
 
-    const loader = new HandlerLoader((file) => log(`reloaded after a change to ${relative(process.cwd(), file)}`));
+    const loader = new HandlerLoader((file) => log(`reloaded after a change to ${relative(process.cwd(), file)}`), { tsconfig: config.tsconfig });
     cleanup.push(() => loader.close());
     const gateway = new WebSocketGateway(
       config,

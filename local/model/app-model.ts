@@ -58,6 +58,8 @@ export interface EmulatorConfig {
   stage: string;
   region: string;
   routeSelectionExpression: string;
+  /** The project's tsconfig.json (the nearest to its config), when it has one: handlers resolve `paths`/`baseUrl` with it. */
+  tsconfig?: string;
   /** The WebSocket API's id, when the reader fixed one (the config's own values may be built on it); else `apiIdFor(service, stage, region)`. */
   apiId?: string;
   /** The WebSocket API's routes by route key. */

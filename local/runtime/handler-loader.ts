@@ -22,7 +22,11 @@ export class HandlerLoader {
   private readonly lastReported = new Map<string, number>();
   private watching = false;
 
-  constructor(private readonly onReload: (file: string) => void = () => {}) {}
+  /** `tsconfig`: the project's (its `paths` and `baseUrl`), so handlers resolve as they do in the project's own tools. */
+  constructor(
+    private readonly onReload: (file: string) => void = () => {},
+    private readonly options: { tsconfig?: string } = {},
+  ) {}
 
   /**
    * Watches the folders of the files handlers imported (never node_modules), rather than the whole config folder
@@ -86,8 +90,23 @@ export class HandlerLoader {
   }
 
   private importFresh(file: string): Promise<Record<string, unknown>> {
+    const { tsconfig } = this.options;
+    // tsx's CommonJS side reads its tsconfig from TSX_TSCONFIG_PATH when tsImport registers it, synchronously, within
+    // this call; its ESM side takes the option.
+    const before = process.env.TSX_TSCONFIG_PATH;
+    if (tsconfig) process.env.TSX_TSCONFIG_PATH = tsconfig;
+    try {
+      return this.tsImport(file, tsconfig);
+    } finally {
+      if (before === undefined) delete process.env.TSX_TSCONFIG_PATH;
+      else process.env.TSX_TSCONFIG_PATH = before;
+    }
+  }
+
+  private tsImport(file: string, tsconfig: string | undefined): Promise<Record<string, unknown>> {
     return tsImport(pathToFileURL(file).href, {
       parentURL: import.meta.url,
+      ...(tsconfig ? { tsconfig } : {}),
       // Reported from tsx's loader thread, so possibly after the import has resolved: each file is watched as it comes.
       onImport: (url: string) => {
         if (!url.startsWith('file:') || url.includes('/node_modules/')) return;

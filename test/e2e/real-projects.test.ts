@@ -91,3 +91,12 @@ describe('the WebSocket API as AWS names it (domainName, Ref/GetAtt of Websocket
     expect((await run(configPath, {}, (url) => ask(url, { action: 'info' }))).apiId).toBe(seen.apiId);
   });
 });
+
+describe('a serverless.ts project with tsconfig path aliases (the Framework\'s TypeScript template), run from another folder', () => {
+  it('loads the config and its handlers through the project\'s own tsconfig, whatever the working directory', async () => {
+    const configPath = join(projectsDir, 'ts-paths', 'serverless.ts');
+    expect(process.cwd()).not.toBe(join(projectsDir, 'ts-paths')); // the repo's own tsconfig has no such aliases
+    const seen = await run(configPath, {}, (url) => ask(url, { name: 'Ann' }));
+    expect(seen).toEqual({ reply: 'hello, Ann, through a path alias' });
+  });
+});

@@ -68,9 +68,13 @@ function parseText(configPath: string, text: string, extension: string): unknown
 
 function importConfigModule(configPath: string): Promise<unknown> {
   const file = resolve(configPath);
+  const tsconfig = nearestTsconfig(dirname(file));
   return new Promise((answer, reject) => {
     const worker = new Worker(new URL('./config-module.mjs', import.meta.url), {
-      workerData: { file, tsconfig: nearestTsconfig(dirname(file)) },
+      workerData: { file, tsconfig },
+      // tsx's CommonJS side reads its tsconfig from TSX_TSCONFIG_PATH (its ESM side takes the option): the worker's own
+      // copy of the environment carries it, the emulator's is untouched.
+      env: { ...process.env, ...(tsconfig ? { TSX_TSCONFIG_PATH: tsconfig } : {}) },
       // Not the emulator's own `--import tsx`: tsImport registers tsx in the worker once, with the project's tsconfig.
       execArgv: [],
     });

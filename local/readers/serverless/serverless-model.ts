@@ -4,6 +4,7 @@ import type { EmulatorConfig, FunctionFacts, LocalSettings, RouteConfig, TableDe
 import { cloudFormationString } from '../cloudformation/cloudformation-values.ts';
 import type { StackFacts } from '../cloudformation/cloudformation-values.ts';
 import { apiIdFor, executeApiDomain } from '../../model/api-id.ts';
+import { nearestTsconfig } from '../nearest-tsconfig.ts';
 import { resolveHandler } from '../resolve-handler.ts';
 import { authorizerOf } from './authorizer-config.ts';
 import { triggerEventsOf } from './events.ts';
@@ -44,6 +45,7 @@ export function serverlessModel(resolved: Record<string, any>, context: Serverle
   // The Framework names the WebSocket API `WebsocketsApi` (lib/plugins/aws/lib/naming.js getWebsocketsApiLogicalId):
   // configs build endpoints on it — `Fn::GetAtt [WebsocketsApi, ApiEndpoint]`, `Fn::Join` of `Ref: WebsocketsApi`.
   const apiId = apiIdFor(service, stage, region);
+  const tsconfig = nearestTsconfig(dir);
   const websocketsApi = { ref: apiId, attributes: { ApiId: apiId, ApiEndpoint: `wss://${executeApiDomain(apiId, region)}` } };
   const stack: StackFacts = { stackName: `${service}-${stage}`, region, accountId: '000000000000', tables: new Map(), resources: new Map([['WebsocketsApi', websocketsApi]]) };
   const tables = tablesOf(config.resources?.Resources ?? {}, stack, warnings);
@@ -117,6 +119,7 @@ export function serverlessModel(resolved: Record<string, any>, context: Serverle
     region,
     routeSelectionExpression: String(provider.websocketsApiRouteSelectionExpression ?? '$request.body.action'),
     apiId,
+    ...(tsconfig ? { tsconfig } : {}),
     routes,
     functions: allFunctions,
     tables,
