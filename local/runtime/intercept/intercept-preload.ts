@@ -1,0 +1,93 @@
+import http from 'node:http';
+import https from 'node:https';
+import { syncBuiltinESMExports } from 'node:module';
+import { localOriginFor, targetsFromEnvironment } from './aws-hosts.ts';
+import type { AwsHostTargets } from './aws-hosts.ts';
+
+/*
+ * Preloaded inside a function environment (a worker thread), before the handler: requests the handler makes to the AWS
+ * hostnames wsgate serves (aws-hosts.ts) are sent as plain HTTP to the local port instead, so AWS's own
+ * `https://{domainName}/{stage}` endpoint, SDK v2 (which ignores AWS_ENDPOINT_URL_*), an SDK v3 older than that support,
+ * and fetch all reach the emulator. No TLS is attempted for them, so none is weakened; every other host is untouched,
+ * and the emulator's own thread never loads this file. SDK v2/v3 go through node:http(s).request; fetch goes through
+ * undici's global dispatcher, wrapped here.
+ */
+
+type RequestArgs = [url: string | URL | http.RequestOptions, options?: http.RequestOptions | ((res: http.IncomingMessage) => void), callback?: (res: http.IncomingMessage) => void];
+
+const logged = new Set<string>();
+function announce(host: string, origin: string): void {
+  if (logged.has(host)) return;
+  logged.add(host);
+  console.log(`wsgate: requests to ${host} go to ${origin} (inside this function's environment; --no-intercept turns it off)`);
+}
+
+/** The request's options as one object, whichever of request(url, options, cb) / request(options, cb) was used. */
+function normalize(args: RequestArgs): { options: http.RequestOptions; callback?: (res: http.IncomingMessage) => void } {
+  const [first, second, third] = args;
+  if (typeof first === 'string' || first instanceof URL) {
+    const url = new URL(first);
+    const base: http.RequestOptions = { protocol: url.protocol, hostname: url.hostname, port: url.port || undefined, path: `${url.pathname}${url.search}` };
+    return typeof second === 'function' ? { options: base, callback: second } : { options: { ...base, ...second }, ...(third ? { callback: third } : {}) };
+  }
+  return { options: { ...first }, ...(typeof second === 'function' ? { callback: second } : {}) };
+}
+
+function hostOf(options: http.RequestOptions): string {
+  return String(options.hostname ?? options.host ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+}
+
+/** Options for the same request, sent as plain HTTP to `origin`; the Host header still names the AWS host. */
+function redirected(options: http.RequestOptions, host: string, origin: string): http.RequestOptions {
+  const target = new URL(origin);
+  const { agent: _agent, host: _host, hostname: _hostname, port: _port, protocol: _protocol, servername: _servername, ...rest } = options as http.RequestOptions & { servername?: string };
+  return { ...rest, protocol: 'http:', hostname: target.hostname, port: target.port, agent: undefined, headers: { ...(options.headers as Record<string, string>), host } };
+}
+
+export function interceptAwsHosts(targets: AwsHostTargets): void {
+  const plainRequest = http.request;
+  const wrap = (original: typeof http.request) =>
+    ((...args: RequestArgs) => {
+      const { options, callback } = normalize(args);
+      const host = hostOf(options);
+      const origin = localOriginFor(host, targets);
+      if (origin === undefined) return (original as (...a: unknown[]) => http.ClientRequest)(...args);
+      announce(host, origin);
+      return plainRequest(redirected(options, host, origin), callback);
+    }) as typeof http.request;
+  const get = (request: typeof http.request) =>
+    ((...args: RequestArgs) => {
+      const req = (request as (...a: unknown[]) => http.ClientRequest)(...args);
+      req.end();
+      return req;
+    }) as typeof http.get;
+  https.request = wrap(https.request);
+  https.get = get(https.request);
+  http.request = wrap(plainRequest);
+  http.get = get(http.request);
+  syncBuiltinESMExports(); // `import { request } from 'node:https'` sees the wrapped function too
+}
+
+/** fetch (undici): the global dispatcher, wrapped so requests to the hosts served go to the local origin. */
+async function interceptFetch(targets: AwsHostTargets): Promise<void> {
+  const key = Symbol.for('undici.globalDispatcher.1');
+  await fetch('data:,').catch(() => undefined); // loads Node's undici, which creates the global dispatcher
+  const store = globalThis as unknown as Record<symbol, { dispatch(options: Record<string, unknown>, handler: unknown): boolean } | undefined>;
+  const original = store[key];
+  if (original === undefined) return;
+  store[key] = Object.assign(Object.create(original), {
+    dispatch(options: Record<string, unknown>, handler: unknown) {
+      const url = new URL(String(options.origin));
+      const origin = localOriginFor(url.hostname, targets);
+      if (origin === undefined) return original.dispatch(options, handler);
+      announce(url.hostname, origin);
+      return original.dispatch({ ...options, origin }, handler);
+    },
+  });
+}
+
+const targets = process.env.WSGATE_INTERCEPT === 'false' ? undefined : targetsFromEnvironment(process.env);
+if (targets) {
+  interceptAwsHosts(targets);
+  await interceptFetch(targets);
+}
