@@ -1,6 +1,6 @@
 import type { ChatDeps } from './deps.ts';
-import { deliverToRoom } from './delivery.ts';
 import type { Connection } from './ports.ts';
+import { announcePresence } from './presence.ts';
 import { LIMITS, parseName, parseRoom } from './protocol.ts';
 
 /**
@@ -18,11 +18,6 @@ export async function connect(
   const connectedAt = deps.clock.now().getTime();
   await deps.connections.add({ connectionId: request.connectionId, name, connectedAt });
   await deps.connections.join(request.connectionId, room, { maxRooms: LIMITS.maxRoomsPerConnection });
-  await deliverToRoom(
-    deps,
-    room,
-    { type: 'presence', room, event: 'join', connectionId: request.connectionId, name },
-    { except: request.connectionId },
-  );
+  await announcePresence(deps, room, { event: 'join', connectionId: request.connectionId, name });
   return { connectionId: request.connectionId, name, connectedAt, rooms: [room] };
 }

@@ -43,7 +43,9 @@ export async function deliverToRoom(
     if (await stillConnecting(deps, connectionId)) continue;
     const removed = await disconnect(deps, connectionId);
     // Already removed, yet still listed: a membership that outlived its connection (a join raced a disconnect).
-    if (removed === undefined) await deps.connections.leave(connectionId, room);
+    if (removed === undefined && (await deps.connections.leave(connectionId, room)) === 'left') {
+      await deps.connections.countMembers(room, -1, deps.clock.now().getTime());
+    }
   }
   return summary;
 }

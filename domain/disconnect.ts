@@ -1,6 +1,6 @@
 import type { ChatDeps } from './deps.ts';
-import { deliverToRoom } from './delivery.ts';
 import type { Connection } from './ports.ts';
+import { announcePresence } from './presence.ts';
 
 /**
  * Removes a connection from every room and tells the other members. Idempotent: a second call (API Gateway's
@@ -10,13 +10,7 @@ export async function disconnect(deps: ChatDeps, connectionId: string): Promise<
   const removed = await deps.connections.remove(connectionId);
   if (removed === undefined) return undefined;
   for (const room of removed.rooms) {
-    await deliverToRoom(deps, room, {
-      type: 'presence',
-      room,
-      event: 'leave',
-      connectionId,
-      name: removed.name,
-    });
+    await announcePresence(deps, room, { event: 'leave', connectionId, name: removed.name });
   }
   return removed;
 }

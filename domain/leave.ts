@@ -1,6 +1,7 @@
 import type { ActionHandler } from './action.ts';
-import { deliverToRoom, reply } from './delivery.ts';
+import { reply } from './delivery.ts';
 import { ConnectionUnknownError, NotInRoomError } from './errors.ts';
+import { announcePresence } from './presence.ts';
 import { parseRoom } from './protocol.ts';
 
 /** `{"action":"leave","room":"R"}`: the sender is told `left`, the other members get a presence leave. */
@@ -11,10 +12,5 @@ export const leave: ActionHandler = async (deps, { connectionId, payload }) => {
   const outcome = await deps.connections.leave(connectionId, room);
   if (outcome === 'not-member') throw new NotInRoomError(room);
   await reply(deps, connectionId, { type: 'left', room });
-  return deliverToRoom(
-    deps,
-    room,
-    { type: 'presence', room, event: 'leave', connectionId, name: member.name },
-    { except: connectionId },
-  );
+  return announcePresence(deps, room, { event: 'leave', connectionId, name: member.name });
 };

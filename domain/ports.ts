@@ -14,6 +14,12 @@ export interface MembersPage {
   readonly cursor?: string;
 }
 
+/** A room's member count as the store keeps it, and when it was last announced (epoch ms; 0 for never). */
+export interface RoomCount {
+  readonly members: number;
+  readonly announcedAt: number;
+}
+
 export type JoinOutcome = 'joined' | 'already-member';
 export type LeaveOutcome = 'left' | 'not-member';
 
@@ -33,6 +39,13 @@ export interface ConnectionRepository {
   leave(connectionId: string, room: string): Promise<LeaveOutcome>;
   /** One page of a room's members; read until `cursor` is undefined. */
   membersOf(room: string, page: { limit: number; cursor?: string }): Promise<MembersPage>;
+  /** Adds `delta` to the room's member count, atomically; returns the count after it (never below 0). */
+  countMembers(room: string, delta: 1 | -1, at: number): Promise<RoomCount>;
+  /**
+   * Records that the count is announced at `at`, only if the last announcement is still the one seen (`previous`):
+   * of concurrent callers exactly one gets true and posts.
+   */
+  claimCountAnnouncement(room: string, previous: number, at: number): Promise<boolean>;
 }
 
 export type Delivery = 'delivered' | 'gone';

@@ -24,6 +24,7 @@ export type OutboundFrame =
   | { type: 'joined'; room: string }
   | { type: 'left'; room: string }
   | { type: 'presence'; room: string; event: 'join' | 'leave'; connectionId: string; name: string }
+  | { type: 'presence'; room: string; event: 'count'; members: number }
   | { type: 'whoami'; connectionId: string; name: string; rooms: string[] }
   | { type: 'error'; code: ErrorCode; message: string; actions?: readonly string[] };
 

@@ -14,6 +14,7 @@ import type {
   JoinOutcome,
   LeaveOutcome,
   MembersPage,
+  RoomCount,
 } from '../../domain/ports.ts';
 
 /** API Gateway closes a connection after 2 h; records outlive it by a margin, then TTL deletes them. */
@@ -31,11 +32,14 @@ interface ConnectionItem {
 
 const connectionKey = (connectionId: string) => ({ pk: `CONN#${connectionId}`, sk: 'CONN' });
 const membershipKey = (room: string, connectionId: string) => ({ pk: `ROOM#${room}`, sk: `CONN#${connectionId}` });
+// Its own partition, so the members Query on ROOM#{room} never reads it.
+const countKey = (room: string) => ({ pk: `COUNT#${room}`, sk: 'COUNT' });
 
 /**
  * Connections and room memberships in one table keyed by `pk`/`sk`:
  * - `CONN#{id}` / `CONN`: the connection, with its rooms as a string set (read strongly consistent, one GetItem);
- * - `ROOM#{room}` / `CONN#{id}`: one item per member, so a room's members are one paginated Query — never a Scan.
+ * - `ROOM#{room}` / `CONN#{id}`: one item per member, so a room's members are one paginated Query — never a Scan;
+ * - `COUNT#{room}` / `COUNT`: the room's member count (an atomic ADD) and when it was last announced.
  * `expiresAt` (epoch seconds) is the table's TTL attribute. The rooms set is the source of truth for the
  * 20-room cap, enforced by a conditional update so concurrent joins cannot exceed it (dynalite has no
  * transactions, so the membership item is written second and removed on leave even if the set update lost a race).
@@ -147,6 +151,38 @@ export class DynamoDbConnectionRepository implements ConnectionRepository {
     );
     const connectionIds = Items.map((item) => item.connectionId as string);
     return LastEvaluatedKey === undefined ? { connectionIds } : { connectionIds, cursor: encodeCursor(LastEvaluatedKey) };
+  }
+
+  async countMembers(room: string, delta: 1 | -1, at: number): Promise<RoomCount> {
+    const { Attributes = {} } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: countKey(room),
+        // A count nobody touched for a connection's lifetime expires: TTL-deleted members cannot skew it for long.
+        UpdateExpression: 'ADD members :delta SET expiresAt = :expiresAt',
+        ExpressionAttributeValues: { ':delta': delta, ':expiresAt': Math.floor(at / 1000) + RECORD_LIFETIME_SECONDS },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return { members: Math.max(0, Number(Attributes.members ?? 0)), announcedAt: Number(Attributes.announcedAt ?? 0) };
+  }
+
+  async claimCountAnnouncement(room: string, previous: number, at: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: countKey(room),
+          UpdateExpression: 'SET announcedAt = :at',
+          ConditionExpression: previous === 0 ? 'attribute_not_exists(announcedAt)' : 'announcedAt = :previous',
+          ExpressionAttributeValues: previous === 0 ? { ':at': at } : { ':at': at, ':previous': previous },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayEventWebsocketRequestContextV2 } from 'aws-lambda';
 import { BROADCAST_DEFAULTS } from '../../domain/broadcast.ts';
 import type { ChatDeps } from '../../domain/deps.ts';
+import { PRESENCE_DEFAULTS } from '../../domain/presence.ts';
 import { ApiGatewayClientGateway, managementClientFor } from '../api-gateway/api-gateway-client-gateway.ts';
 import { DynamoDbConnectionRepository } from '../dynamodb/dynamodb-connection-repository.ts';
 
@@ -27,6 +28,12 @@ const broadcast = {
   pageSize: positiveInteger('BROADCAST_PAGE_SIZE', BROADCAST_DEFAULTS.pageSize),
 };
 
+const presence = {
+  perMemberUpTo: positiveInteger('PRESENCE_PER_MEMBER_UP_TO', PRESENCE_DEFAULTS.perMemberUpTo),
+  msPerMember: PRESENCE_DEFAULTS.msPerMember,
+  minIntervalMs: PRESENCE_DEFAULTS.minIntervalMs,
+};
+
 const clock = { now: () => new Date() };
 
 /** `AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI` when set, else the API's own `https://{domainName}/{stage}`. */
@@ -40,6 +47,7 @@ export function depsFor(requestContext: Pick<APIGatewayEventWebsocketRequestCont
     gateway: new ApiGatewayClientGateway(managementClientFor(managementEndpoint(requestContext))),
     clock,
     broadcast,
+    presence,
   };
 }
 

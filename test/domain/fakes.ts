@@ -8,7 +8,10 @@ import type {
   JoinOutcome,
   LeaveOutcome,
   MembersPage,
+  RoomCount,
 } from '../../domain/ports.ts';
+import { PRESENCE_DEFAULTS } from '../../domain/presence.ts';
+import type { PresencePolicy } from '../../domain/presence.ts';
 import type { ChatDeps } from '../../domain/deps.ts';
 import { chatRouter, connect } from '../../domain/chat.ts';
 
@@ -16,6 +19,7 @@ import { chatRouter, connect } from '../../domain/chat.ts';
 export class InMemoryConnectionRepository implements ConnectionRepository {
   readonly connections = new Map<string, { name: string; connectedAt: number; rooms: Set<string> }>();
   readonly pageReads: string[] = [];
+  readonly counts = new Map<string, { members: number; announcedAt: number }>();
 
   async add(connection: { connectionId: string; name: string; connectedAt: number }): Promise<void> {
     this.connections.set(connection.connectionId, { ...connection, rooms: new Set() });
@@ -54,6 +58,20 @@ export class InMemoryConnectionRepository implements ConnectionRepository {
       ? { connectionIds: members.slice(start, end), cursor: String(end) }
       : { connectionIds: members.slice(start) };
   }
+
+  async countMembers(room: string, delta: 1 | -1): Promise<RoomCount> {
+    const count = this.counts.get(room) ?? { members: 0, announcedAt: 0 };
+    count.members = Math.max(0, count.members + delta);
+    this.counts.set(room, count);
+    return { ...count };
+  }
+
+  async claimCountAnnouncement(room: string, previous: number, at: number): Promise<boolean> {
+    const count = this.counts.get(room);
+    if (count === undefined || count.announcedAt !== previous) return false;
+    count.announcedAt = at;
+    return true;
+  }
 }
 
 /** Records every frame; ids in `gone` answer gone, ids in `failing` reject. */
@@ -90,7 +108,7 @@ export class FixedClock implements Clock {
   }
 }
 
-export function fakeDeps(overrides: Partial<ChatDeps['broadcast']> = {}) {
+export function fakeDeps(overrides: Partial<ChatDeps['broadcast']> = {}, presence: Partial<PresencePolicy> = {}) {
   const connections = new InMemoryConnectionRepository();
   const gateway = new RecordingClientGateway();
   const clock = new FixedClock();
@@ -99,6 +117,7 @@ export function fakeDeps(overrides: Partial<ChatDeps['broadcast']> = {}) {
     gateway,
     clock,
     broadcast: { concurrency: 4, pageSize: 2, ...overrides },
+    presence: { ...PRESENCE_DEFAULTS, ...presence },
   };
   return { deps, connections, gateway, clock };
 }

@@ -212,6 +212,25 @@ describe.each(Object.keys(TARGETS) as Target['name'][])('our app on %s', (name) 
     expect(counts).toEqual(Array(200).fill(1));
   }, 90_000);
 
+  it('tells a room bigger than 50 its member count instead of each join', async () => {
+    // 50 members set up through the repository (as if they had joined earlier), then a 51st joins for real.
+    const members: TestClient[] = [];
+    for (let i = 0; i < 50; i += 25) members.push(...(await Promise.all(Array.from({ length: 25 }, (_, j) => join(`arena-solo-${i + j}`, `a${i + j}`)))));
+    const repository = repositoryOf(target);
+    for (let i = 0; i < members.length; i++) {
+      const [id] = (await repository.membersOf(`arena-solo-${i}`, { limit: 2 })).connectionIds;
+      await repository.join(id!, 'arena', { maxRooms: 20 });
+      await repository.countMembers('arena', 1, Date.now());
+    }
+    const late = await join('arena', 'Late');
+    const counts = await Promise.all(members.map((m) => m.next((f) => f.type === 'presence' && f.room === 'arena', 30_000)));
+    expect(counts).toEqual(Array(50).fill({ type: 'presence', room: 'arena', event: 'count', members: 51 }));
+    // A big room still carries messages to everyone, the newcomer included; the count kept up.
+    late.send({ action: 'sendmessage', room: 'arena', data: 'big room' });
+    await Promise.all([...members, late].map((m) => m.next((f) => f.type === 'message' && f.data === 'big room', 30_000)));
+    expect((await repository.countMembers('arena', 1, Date.now())).members).toBe(52);
+  }, 90_000);
+
   describe('API Gateway behaviours the app relies on', () => {
     it('GetConnection answers connectedAt, lastActiveAt and identity', async () => {
       const hal = await join('probe', 'Hal');

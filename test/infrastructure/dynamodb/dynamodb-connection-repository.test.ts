@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectionUnknownError, TooManyRoomsError } from '../../../domain/errors.ts';
 import { broadcast } from '../../../domain/broadcast.ts';
 import { connect, chatRouter } from '../../../domain/chat.ts';
+import { PRESENCE_DEFAULTS } from '../../../domain/presence.ts';
 import {
   DynamoDbConnectionRepository,
   RECORD_LIFETIME_SECONDS,
@@ -128,11 +129,34 @@ describe('DynamoDbConnectionRepository', () => {
   });
 });
 
+describe('room counts', () => {
+  it('adds and subtracts atomically under concurrent changes, never below zero, in an item the members Query never reads', async () => {
+    await Promise.all(Array.from({ length: 30 }, () => repo.countMembers('big', 1, connectedAt)));
+    await Promise.all(Array.from({ length: 5 }, () => repo.countMembers('big', -1, connectedAt)));
+    expect(await repo.countMembers('big', 1, connectedAt)).toEqual({ members: 26, announcedAt: 0 });
+    expect(await repo.countMembers('empty', -1, connectedAt)).toEqual({ members: 0, announcedAt: 0 });
+    await addMember('m1', 'big');
+    expect((await allMembers('big', 10)).flat()).toEqual(['m1']);
+    const { Item } = await dynamo.documents.send(new GetCommand({ TableName: table, Key: { pk: 'COUNT#big', sk: 'COUNT' } }));
+    expect(Item?.expiresAt).toBe(Math.floor(connectedAt / 1000) + RECORD_LIFETIME_SECONDS);
+  });
+
+  it('lets exactly one of concurrent claimers announce, and only against the announcement it saw', async () => {
+    await repo.countMembers('big', 1, connectedAt);
+    const claims = await Promise.all(Array.from({ length: 6 }, (_, i) => repo.claimCountAnnouncement('big', 0, connectedAt + i)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    const { announcedAt } = await repo.countMembers('big', 1, connectedAt);
+    expect(announcedAt).toBe(connectedAt + claims.indexOf(true));
+    expect(await repo.claimCountAnnouncement('big', 0, connectedAt + 99)).toBe(false);
+    expect(await repo.claimCountAnnouncement('big', announcedAt, connectedAt + 99)).toBe(true);
+  });
+});
+
 describe('the domain on DynamoDB', () => {
   it('removes stale recipients found during a paged broadcast, keeps the sender, and reaches the rest', async () => {
     const gateway = new RecordingClientGateway();
     const clock = new FixedClock();
-    const deps = { connections: repo, gateway, clock, broadcast: { concurrency: 4, pageSize: 3 } };
+    const deps = { connections: repo, gateway, clock, broadcast: { concurrency: 4, pageSize: 3 }, presence: PRESENCE_DEFAULTS };
     for (let i = 0; i < 10; i++) await connect(deps, { connectionId: `c${i}`, name: `n${i}` });
     gateway.sent.length = 0;
     clock.current = new Date(clock.current.getTime() + 60_000); // past the handshake grace

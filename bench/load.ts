@@ -1,0 +1,335 @@
+/**
+ * Load benchmark: `npx tsx bench/load.ts`. Runs the same three loads against a plain `ws` fan-out server (the
+ * reference) and against wsgate as `npm start` runs it (a child process: the emulator, our app, embedded DynamoDB):
+ *
+ * 1. fan-out: LOAD_CLIENTS clients in LOAD_ROOMS rooms; in each room LOAD_SENDERS members send LOAD_MESSAGES messages
+ *    each; every member must receive every message exactly once, in each sender's order. Deliveries per second.
+ * 2. latency: 5 members of one room sending a steady LOAD_RATE messages/s between them; p50/p95 send -> receive.
+ * 3. crowd: LOAD_CROWD clients connecting into one room; time until the last handshake completed.
+ *
+ * LOAD_PROFILE=DIR writes a V8 CPU profile of the emulator process during each wsgate load to DIR (taken through the
+ * inspector, so start-up and shutdown stay out of it); `npx tsx bench/profile-summary.ts FILE` says where the time went.
+ * Writes its section of bench/RESULTS.md. Not a test: nothing passes or fails.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import WebSocket, { WebSocketServer } from 'ws';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const LOAD = {
+  clients: env('LOAD_CLIENTS', 1000),
+  rooms: env('LOAD_ROOMS', 10),
+  senders: env('LOAD_SENDERS', 20),
+  messages: env('LOAD_MESSAGES', 20),
+  rate: env('LOAD_RATE', 200),
+  latencySeconds: env('LOAD_SECONDS', 5),
+  crowd: env('LOAD_CROWD', 1000),
+};
+const PROFILE_DIR = process.env.LOAD_PROFILE;
+/** API Gateway (and the emulator) refuse new connections past 500/s with 429: stay under it. */
+const CONNECTS_PER_SECOND = 400;
+const root = join(import.meta.dirname, '..');
+
+interface Target {
+  wsUrl: string;
+  /** Starts profiling the server process, when it can; resolves a function that stops and saves the profile. */
+  profile(label: string): Promise<() => Promise<string | undefined>>;
+  stop(): Promise<void>;
+}
+
+// ---- targets ---------------------------------------------------------------------------------------------------
+
+/** The reference: the least a WebSocket fan-out costs here. Same frames as our app, rooms kept in memory. */
+async function startReference(): Promise<Target> {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const rooms = new Map<string, Set<WebSocket>>();
+  let ids = 0;
+  server.on('connection', (socket, request) => {
+    const id = `ref-${++ids}`;
+    const room = new URL(request.url ?? '/', 'http://x').searchParams.get('room') ?? 'lobby';
+    const members = rooms.get(room) ?? rooms.set(room, new Set()).get(room)!;
+    members.add(socket);
+    socket.on('close', () => members.delete(socket));
+    socket.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as { room: string; data: string };
+      const frame = JSON.stringify({ type: 'message', room: message.room, from: id, name: id, data: message.data, sentAt: new Date().toISOString() });
+      for (const member of rooms.get(message.room) ?? []) member.send(frame);
+    });
+  });
+  return {
+    wsUrl: `ws://127.0.0.1:${(server.address() as { port: number }).port}`,
+    profile: async () => async () => undefined,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** wsgate exactly as `npm start` runs it, with the inspector open so the bench can profile it. */
+async function startWsgate(): Promise<Target> {
+  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', '--import', 'tsx', 'local/cli.ts', '--port', '0', '--http-port', '0', '--no-watch'], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (chunk) => (err += chunk));
+  const wsUrl = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      if (out.length < 10_000) out += chunk; // after start-up, one line per event: drained, not kept
+      const match = /WebSocket\s+(ws:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`npm start exited ${code}: ${out}${err}`)));
+  });
+  const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(err)?.[1];
+  return {
+    wsUrl,
+    async profile(label) {
+      if (!PROFILE_DIR || !inspectorUrl) return async () => undefined;
+      const inspector = await inspectorSession(inspectorUrl);
+      await inspector.call('Profiler.enable');
+      await inspector.call('Profiler.setSamplingInterval', { interval: 500 });
+      await inspector.call('Profiler.start');
+      return async () => {
+        const { profile } = (await inspector.call('Profiler.stop')) as { profile: unknown };
+        inspector.close();
+        mkdirSync(PROFILE_DIR, { recursive: true });
+        const file = join(PROFILE_DIR, `${label}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+        writeFileSync(file, JSON.stringify(profile));
+        return file;
+      };
+    },
+    async stop() {
+      // SIGKILL, not SIGINT: a clean stop would run $disconnect for every client still open, which is not measured.
+      child.kill('SIGKILL');
+      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+/** A minimal Chrome DevTools Protocol client over the inspector's WebSocket. */
+async function inspectorSession(url: string) {
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  const waiting = new Map<number, (result: unknown) => void>();
+  socket.on('message', (data) => {
+    const message = JSON.parse(data.toString()) as { id?: number; result?: unknown };
+    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
+  });
+  let ids = 0;
+  return {
+    call: (method: string, params: object = {}) =>
+      new Promise<unknown>((resolve) => {
+        const id = ++ids;
+        waiting.set(id, resolve);
+        socket.send(JSON.stringify({ id, method, params }));
+      }),
+    close: () => socket.close(),
+  };
+}
+
+// ---- clients ---------------------------------------------------------------------------------------------------
+
+interface Client {
+  socket: WebSocket;
+  onMessage(listener: (frame: { type?: string; data?: string; [key: string]: unknown }) => void): void;
+}
+
+function open(url: string): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    const listeners: ((frame: Record<string, unknown>) => void)[] = [];
+    socket.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as Record<string, unknown>;
+      for (const listener of listeners) listener(frame);
+    });
+    socket.once('open', () => resolve({ socket, onMessage: (listener) => void listeners.push(listener as never) }));
+    socket.once('error', reject);
+    socket.once('unexpected-response', (_request, response) => reject(new Error(`handshake refused: ${response.statusCode}`)));
+  });
+}
+
+/** Opens one client per URL, at most CONNECTS_PER_SECOND a second, keeping their order. */
+async function openPaced(urls: string[]): Promise<Client[]> {
+  const batch = Math.max(1, Math.floor(CONNECTS_PER_SECOND / 10));
+  const started = performance.now();
+  const clients: Client[] = [];
+  for (let i = 0; i < urls.length; i += batch) {
+    const due = started + (i / CONNECTS_PER_SECOND) * 1000;
+    if (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+    clients.push(...(await Promise.all(urls.slice(i, i + batch).map(open))));
+  }
+  return clients;
+}
+
+const closeAll = (clients: Client[]) => clients.forEach((c) => c.socket.terminate());
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const sendMessage = (client: Client, room: string, data: string) => client.socket.send(JSON.stringify({ action: 'sendmessage', room, data }));
+
+// ---- loads -----------------------------------------------------------------------------------------------------
+
+interface FanOut {
+  deliveries: number;
+  expected: number;
+  seconds: number;
+  perSecond: number;
+  lost: number;
+  duplicated: number;
+  outOfOrder: number;
+  profile?: string;
+}
+
+async function fanOut(target: Target, run: string): Promise<FanOut> {
+  const perRoom = Math.floor(LOAD.clients / LOAD.rooms);
+  const rooms = Array.from({ length: LOAD.rooms }, (_, r) => `${run}-fan-${r}`);
+  const clients = await openPaced(rooms.flatMap((room) => Array.from({ length: perRoom }, () => `${target.wsUrl}?room=${room}`)));
+  const expectedEach = LOAD.senders * LOAD.messages;
+  const expected = expectedEach * clients.length;
+  let deliveries = 0;
+  let duplicated = 0;
+  let outOfOrder = 0;
+  const received: number[] = [];
+  let lastAt = 0;
+  let finish: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  clients.forEach((client, index) => {
+    const lastSeq = new Map<string, number>();
+    received[index] = 0;
+    client.onMessage((frame) => {
+      if (frame.type !== 'message') return;
+      const [sender, seqText] = frame.data!.split(':') as [string, string];
+      const seq = Number(seqText);
+      const last = lastSeq.get(sender) ?? -1;
+      if (seq <= last) duplicated += 1;
+      else if (seq !== last + 1) outOfOrder += 1;
+      lastSeq.set(sender, Math.max(seq, last));
+      received[index]! += 1;
+      deliveries += 1;
+      lastAt = performance.now();
+      if (deliveries === expected) finish();
+    });
+  });
+  const stopProfile = await target.profile('fan-out');
+  const started = performance.now();
+  for (let r = 0; r < LOAD.rooms; r++) {
+    for (let s = 0; s < LOAD.senders; s++) {
+      const sender = clients[r * perRoom + s]!;
+      for (let m = 0; m < LOAD.messages; m++) sendMessage(sender, rooms[r]!, `r${r}s${s}:${m}`);
+    }
+  }
+  // Give up when nothing has arrived for 30 s: whatever is missing then is lost.
+  await Promise.race([
+    done,
+    new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (performance.now() - Math.max(lastAt, started) > 30_000) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 1000);
+      void done.then(() => clearInterval(check));
+    }),
+  ]);
+  const seconds = ((deliveries === expected ? lastAt : performance.now()) - started) / 1000;
+  const profile = await stopProfile();
+  closeAll(clients);
+  const lost = received.reduce((sum, n) => sum + Math.max(0, expectedEach - n), 0);
+  return { deliveries, expected, seconds, perSecond: deliveries / seconds, lost, duplicated, outOfOrder, ...(profile ? { profile } : {}) };
+}
+
+async function latency(target: Target, run: string): Promise<{ sent: number; rate: number; p50: number; p95: number; profile?: string }> {
+  const room = `${run}-latency`;
+  const members = await openPaced(Array.from({ length: 5 }, () => `${target.wsUrl}?room=${room}`));
+  const latencies: number[] = [];
+  const total = LOAD.rate * LOAD.latencySeconds;
+  let finish: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  for (const member of members) {
+    member.onMessage((frame) => {
+      if (frame.type !== 'message') return;
+      latencies.push(performance.now() - Number(frame.data));
+      if (latencies.length === total * members.length) finish();
+    });
+  }
+  const stopProfile = await target.profile('latency');
+  const started = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / LOAD.rate;
+    if (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+    sendMessage(members[i % members.length]!, room, String(performance.now()));
+  }
+  const sendSeconds = (performance.now() - started) / 1000;
+  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+  const profile = await stopProfile();
+  closeAll(members);
+  latencies.sort((a, b) => a - b);
+  return { sent: total, rate: total / sendSeconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), ...(profile ? { profile } : {}) };
+}
+
+async function crowd(target: Target, run: string): Promise<{ clients: number; seconds: number; profile?: string }> {
+  const stopProfile = await target.profile('crowd');
+  const started = performance.now();
+  const clients = await openPaced(Array.from({ length: LOAD.crowd }, (_, i) => `${target.wsUrl}?room=${run}-crowd&name=c${i}`));
+  const seconds = (performance.now() - started) / 1000;
+  const profile = await stopProfile();
+  closeAll(clients);
+  return { clients: clients.length, seconds, ...(profile ? { profile } : {}) };
+}
+
+// ---- run -------------------------------------------------------------------------------------------------------
+
+const results: { target: string; fan: FanOut; lat: Awaited<ReturnType<typeof latency>>; crowd: Awaited<ReturnType<typeof crowd>> }[] = [];
+const TARGETS = [
+  { name: 'plain `ws` fan-out (reference)', start: startReference },
+  { name: 'wsgate (`npm start`: emulator + our app + embedded DynamoDB)', start: startWsgate },
+];
+for (const { name, start } of TARGETS) {
+  // Each load gets a fresh server, so one load's leftovers (closing clients, $disconnects) never slow the next.
+  const fresh = async <T>(load: (target: Target, run: string) => Promise<T>): Promise<T> => {
+    const target = await start();
+    try {
+      return await load(target, Math.random().toString(36).slice(2, 8));
+    } finally {
+      await target.stop();
+    }
+  };
+  console.error(`${name}: fan-out…`);
+  const fan = await fresh(fanOut);
+  console.error(`  ${JSON.stringify(fan)}\n${name}: latency…`);
+  const lat = await fresh(latency);
+  console.error(`  ${JSON.stringify(lat)}\n${name}: crowd…`);
+  const crowdResult = await fresh(crowd);
+  console.error(`  ${JSON.stringify(crowdResult)}`);
+  results.push({ target: name, fan, lat, crowd: crowdResult });
+}
+
+const f1 = (n: number) => n.toFixed(1);
+const section = [
+  '<!-- bench/load.ts -->',
+  '## Load (`npx tsx bench/load.ts`)',
+  '',
+  `Measured ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ` +
+    `clients in the bench process, wsgate in its own (\`node --import tsx local/cli.ts\`, \`LOG_LEVEL=silent\` for the app's lines). ` +
+    `Connections are opened at ${CONNECTS_PER_SECOND}/s, under API Gateway's 500/s quota.`,
+  '',
+  `| target | fan-out: ${LOAD.clients} clients, ${LOAD.rooms} rooms, ${LOAD.senders} senders × ${LOAD.messages} messages each | lost / duplicated / out of order | latency: 5 members, ${LOAD.rate} msgs/s for ${LOAD.latencySeconds} s, p50 / p95 | ${LOAD.crowd} clients into one room |`,
+  '|---|---|---|---|---|',
+  ...results.map(
+    (r) =>
+      `| ${r.target} | ${r.fan.deliveries} of ${r.fan.expected} in ${f1(r.fan.seconds)} s = **${Math.round(r.fan.perSecond)} deliveries/s** | ${r.fan.lost} / ${r.fan.duplicated} / ${r.fan.outOfOrder} | ` +
+      `**${f1(r.lat.p50)} ms** / ${f1(r.lat.p95)} ms (sent at ${Math.round(r.lat.rate)}/s) | **${f1(r.crowd.seconds)} s** |`,
+  ),
+  '',
+  'Goals: ≥ 5,000 deliveries/s, p50 ≤ 50 ms, 1,000 into one room ≤ 10 s.',
+  '<!-- /bench/load.ts -->',
+].join('\n');
+const resultsFile = join(import.meta.dirname, 'RESULTS.md');
+const previous = readFileSync(resultsFile, 'utf8');
+const marked = /<!-- bench\/load\.ts -->[\s\S]*<!-- \/bench\/load\.ts -->/;
+writeFileSync(resultsFile, marked.test(previous) ? previous.replace(marked, section) : `${previous.trimEnd()}\n\n${section}\n`);
+console.log(section);
+process.exit(0);
