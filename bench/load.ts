@@ -29,8 +29,12 @@ const LOAD = {
   crowd: env('LOAD_CROWD', 1000),
 };
 const PROFILE_DIR = process.env.LOAD_PROFILE;
+/** LOAD_ONLY=fan-out,latency,crowd and LOAD_TARGETS=reference,wsgate narrow a run (for profiling one load). */
+const ONLY = new Set((process.env.LOAD_ONLY ?? 'fan-out,latency,crowd').split(','));
+const ONLY_TARGETS = new Set((process.env.LOAD_TARGETS ?? 'reference,wsgate').split(','));
 /** API Gateway (and the emulator) refuse new connections past 500/s with 429: stay under it. */
 const CONNECTS_PER_SECOND = 400;
+const CONNECT_CONCURRENCY = env('LOAD_CONNECT_CONCURRENCY', 20);
 const root = join(import.meta.dirname, '..');
 
 interface Target {
@@ -77,6 +81,7 @@ async function startWsgate(): Promise<Target> {
   let out = '';
   let err = '';
   child.stderr.on('data', (chunk) => (err += chunk));
+  if (process.env.LOAD_DEBUG) child.stdout.pipe(process.stderr);
   const wsUrl = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
       if (out.length < 10_000) out += chunk; // after start-up, one line per event: drained, not kept
@@ -153,17 +158,34 @@ function open(url: string): Promise<Client> {
   });
 }
 
-/** Opens one client per URL, at most CONNECTS_PER_SECOND a second, keeping their order. */
+/** Opens one client per URL (in order); fails on the first refused handshake. */
 async function openPaced(urls: string[]): Promise<Client[]> {
-  const batch = Math.max(1, Math.floor(CONNECTS_PER_SECOND / 10));
+  const settled = await openPacedSettled(urls);
+  const refused = settled.find((s) => s.status === 'rejected');
+  if (refused) throw (refused as PromiseRejectedResult).reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<Client>).value);
+}
+
+/**
+ * Opens one client per URL, LOAD_CONNECT_CONCURRENCY handshakes at a time (20, as the issue's measurements did) and
+ * at most CONNECTS_PER_SECOND a second; every handshake settles, refused or not.
+ */
+async function openPacedSettled(urls: string[]): Promise<PromiseSettledResult<Client>[]> {
+  const results: PromiseSettledResult<Client>[] = [];
   const started = performance.now();
-  const clients: Client[] = [];
-  for (let i = 0; i < urls.length; i += batch) {
-    const due = started + (i / CONNECTS_PER_SECOND) * 1000;
-    if (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
-    clients.push(...(await Promise.all(urls.slice(i, i + batch).map(open))));
-  }
-  return clients;
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < urls.length; i = next++) {
+      const due = started + (i / CONNECTS_PER_SECOND) * 1000;
+      if (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+      results[i] = await open(urls[i]!).then(
+        (value) => ({ status: 'fulfilled', value }) as const,
+        (reason: unknown) => ({ status: 'rejected', reason }) as const,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECT_CONCURRENCY }, worker));
+  return results;
 }
 
 const closeAll = (clients: Client[]) => clients.forEach((c) => c.socket.terminate());
@@ -270,41 +292,49 @@ async function latency(target: Target, run: string): Promise<{ sent: number; rat
   return { sent: total, rate: total / sendSeconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), ...(profile ? { profile } : {}) };
 }
 
-async function crowd(target: Target, run: string): Promise<{ clients: number; seconds: number; profile?: string }> {
+/** Every handshake settles (a refusal is counted, by its message, e.g. a 500 when $connect outlived its 29 s). */
+async function crowd(target: Target, run: string): Promise<{ clients: number; seconds: number; refused: Record<string, number>; profile?: string }> {
   const stopProfile = await target.profile('crowd');
   const started = performance.now();
-  const clients = await openPaced(Array.from({ length: LOAD.crowd }, (_, i) => `${target.wsUrl}?room=${run}-crowd&name=c${i}`));
+  const settled = await openPacedSettled(Array.from({ length: LOAD.crowd }, (_, i) => `${target.wsUrl}?room=${run}-crowd&name=c${i}`));
   const seconds = (performance.now() - started) / 1000;
   const profile = await stopProfile();
-  closeAll(clients);
-  return { clients: clients.length, seconds, ...(profile ? { profile } : {}) };
+  const refused: Record<string, number> = {};
+  for (const s of settled) {
+    if (s.status === 'fulfilled') s.value.socket.terminate();
+    else refused[String((s.reason as Error).message)] = (refused[String((s.reason as Error).message)] ?? 0) + 1;
+  }
+  return { clients: settled.length - Object.values(refused).reduce((a, b) => a + b, 0), seconds, refused, ...(profile ? { profile } : {}) };
 }
 
 // ---- run -------------------------------------------------------------------------------------------------------
 
-const results: { target: string; fan: FanOut; lat: Awaited<ReturnType<typeof latency>>; crowd: Awaited<ReturnType<typeof crowd>> }[] = [];
+interface Result {
+  target: string;
+  fan?: FanOut;
+  lat?: Awaited<ReturnType<typeof latency>>;
+  crowd?: Awaited<ReturnType<typeof crowd>>;
+}
+const results: Result[] = [];
 const TARGETS = [
-  { name: 'plain `ws` fan-out (reference)', start: startReference },
-  { name: 'wsgate (`npm start`: emulator + our app + embedded DynamoDB)', start: startWsgate },
-];
+  { key: 'reference', name: 'plain `ws` fan-out (reference)', start: startReference },
+  { key: 'wsgate', name: 'wsgate (`npm start`: emulator + our app + embedded DynamoDB)', start: startWsgate },
+].filter((t) => ONLY_TARGETS.has(t.key));
 for (const { name, start } of TARGETS) {
   // Each load gets a fresh server, so one load's leftovers (closing clients, $disconnects) never slow the next.
-  const fresh = async <T>(load: (target: Target, run: string) => Promise<T>): Promise<T> => {
+  const fresh = async <T>(label: string, load: (target: Target, run: string) => Promise<T>): Promise<T | undefined> => {
+    if (!ONLY.has(label)) return undefined;
+    console.error(`${name}: ${label}…`);
     const target = await start();
     try {
-      return await load(target, Math.random().toString(36).slice(2, 8));
+      const result = await load(target, Math.random().toString(36).slice(2, 8));
+      console.error(`  ${JSON.stringify(result)}`);
+      return result;
     } finally {
       await target.stop();
     }
   };
-  console.error(`${name}: fan-out…`);
-  const fan = await fresh(fanOut);
-  console.error(`  ${JSON.stringify(fan)}\n${name}: latency…`);
-  const lat = await fresh(latency);
-  console.error(`  ${JSON.stringify(lat)}\n${name}: crowd…`);
-  const crowdResult = await fresh(crowd);
-  console.error(`  ${JSON.stringify(crowdResult)}`);
-  results.push({ target: name, fan, lat, crowd: crowdResult });
+  results.push({ target: name, fan: await fresh('fan-out', fanOut), lat: await fresh('latency', latency), crowd: await fresh('crowd', crowd) });
 }
 
 const f1 = (n: number) => n.toFixed(1);
@@ -314,14 +344,15 @@ const section = [
   '',
   `Measured ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ` +
     `clients in the bench process, wsgate in its own (\`node --import tsx local/cli.ts\`, \`LOG_LEVEL=silent\` for the app's lines). ` +
-    `Connections are opened at ${CONNECTS_PER_SECOND}/s, under API Gateway's 500/s quota.`,
+    `Connections are opened ${CONNECT_CONCURRENCY} handshakes at a time, at most ${CONNECTS_PER_SECOND}/s (under API Gateway's 500/s quota).`,
   '',
   `| target | fan-out: ${LOAD.clients} clients, ${LOAD.rooms} rooms, ${LOAD.senders} senders × ${LOAD.messages} messages each | lost / duplicated / out of order | latency: 5 members, ${LOAD.rate} msgs/s for ${LOAD.latencySeconds} s, p50 / p95 | ${LOAD.crowd} clients into one room |`,
   '|---|---|---|---|---|',
   ...results.map(
-    (r) =>
-      `| ${r.target} | ${r.fan.deliveries} of ${r.fan.expected} in ${f1(r.fan.seconds)} s = **${Math.round(r.fan.perSecond)} deliveries/s** | ${r.fan.lost} / ${r.fan.duplicated} / ${r.fan.outOfOrder} | ` +
-      `**${f1(r.lat.p50)} ms** / ${f1(r.lat.p95)} ms (sent at ${Math.round(r.lat.rate)}/s) | **${f1(r.crowd.seconds)} s** |`,
+    ({ target, fan, lat, crowd: c }) =>
+      `| ${target} | ${fan ? `${fan.deliveries} of ${fan.expected} in ${f1(fan.seconds)} s = **${Math.round(fan.perSecond)} deliveries/s**` : 'not run'} | ` +
+      `${fan ? `${fan.lost} / ${fan.duplicated} / ${fan.outOfOrder}` : ''} | ` +
+      `${lat ? `**${f1(lat.p50)} ms** / ${f1(lat.p95)} ms (sent at ${Math.round(lat.rate)}/s)` : 'not run'} | ${c ? `**${f1(c.seconds)} s**${Object.keys(c.refused).length ? ` (${c.clients} in; refused: ${JSON.stringify(c.refused)})` : ''}` : 'not run'} |`,
   ),
   '',
   'Goals: ≥ 5,000 deliveries/s, p50 ≤ 50 ms, 1,000 into one room ≤ 10 s.',
