@@ -45,8 +45,9 @@ describe('the interception preload, inside a function environment (a worker thre
     // Stands in for the emulator's @connections API and DynamoDB: answers as they would.
     local = createServer((request, response) =>
       record(request, () => {
-        if (request.headers['x-amz-target'] === 'DynamoDB_20120810.ListTables') {
-          response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{"TableNames":["local-table"]}');
+        const target = String(request.headers['x-amz-target'] ?? '');
+        if (target.startsWith('DynamoDB_20120810.')) {
+          response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(target.endsWith('ListTables') ? '{"TableNames":["local-table"]}' : '{}');
         } else response.writeHead(200).end();
       }),
     );
@@ -58,7 +59,7 @@ describe('the interception preload, inside a function environment (a worker thre
     unrelated.close();
   });
 
-  it('sends SDK v3 (AWS\'s own https://{domainName}/{stage} endpoint), DynamoDB\'s regional host and fetch to the local port; leaves every other host alone', async () => {
+  it('sends SDK v3, SDK v2 (with or without a scheme), a v2 DocumentClient with no endpoint, an SDK v3 from before AWS_ENDPOINT_URL_*, DynamoDB\'s regional host and fetch to the local port; leaves every other host alone', async () => {
     const worker = new Worker(join(root, 'test', 'fixtures', 'intercept', 'handler-calls.mjs'), {
       workerData: { preload: join(root, 'local', 'runtime', 'intercept', 'intercept-preload.ts'), unrelated: `http://127.0.0.1:${unrelatedPort}/ping` },
       env: {
@@ -81,13 +82,21 @@ describe('the interception preload, inside a function environment (a worker thre
 
     expect(results).toEqual({
       sdkV3: { ok: 'posted' },
+      sdkV2NoScheme: { ok: 'posted' },
+      sdkV2Scheme: { ok: 'posted' },
+      documentClient: { ok: 'no item' },
+      oldSdkV3: { ok: 'posted' },
       dynamodb: { ok: ['local-table'] },
       fetch: { ok: 200 },
       unrelated: { ok: 'unrelated server reached' },
       invalid: { error: 'ENOTFOUND' }, // not intercepted: it fails as DNS makes it fail
     });
-    expect(seen.map(({ method, url, host }) => [method, url, host])).toEqual([
+    expect(seen.map(({ method, url, host }) => [method, decodeURIComponent(url), host])).toEqual([
       ['POST', '/dev/@connections/conn-v3', 'abc123defg.execute-api.us-east-1.amazonaws.com'],
+      ['POST', '/dev/@connections/conn-v2', 'abc123defg.execute-api.us-east-1.amazonaws.com'],
+      ['POST', '/dev/@connections/conn-v2s', 'abc123defg.execute-api.us-east-1.amazonaws.com'],
+      ['POST', '/', 'dynamodb.us-east-1.amazonaws.com'],
+      ['POST', '/dev/@connections/conn-old', 'abc123defg.execute-api.us-east-1.amazonaws.com'],
       ['POST', '/', 'dynamodb.us-east-1.amazonaws.com'],
       ['POST', '/prod/@connections/conn-fetch', `127.0.0.1:${localPort}`],
       ['GET', '/ping', `127.0.0.1:${unrelatedPort}`],
