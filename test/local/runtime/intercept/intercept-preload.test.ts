@@ -102,5 +102,5 @@ describe('the interception preload, inside a function environment (a worker thre
       ['GET', '/ping', `127.0.0.1:${unrelatedPort}`],
     ]);
     expect(printed.match(/^wsgate: requests to \S+ go to/gm)).toHaveLength(3); // one line per distinct host
-  });
+  }, 60_000); // a fresh worker loading tsx, aws-sdk v2 and two SDK v3 versions is seconds of CPU, not a race
 });
