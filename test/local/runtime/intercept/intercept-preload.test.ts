@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localOriginFor } from '../../../../local/runtime/intercept/aws-hosts.ts';
+import { INTERCEPT_PRELOAD } from '../../../../local/runtime/intercept/preload-path.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..', '..');
 const targets = { region: 'us-east-1', connections: 'http://127.0.0.1:1', dynamodb: 'http://127.0.0.1:2' };
@@ -61,7 +62,7 @@ describe('the interception preload, inside a function environment (a worker thre
 
   it('sends SDK v3, SDK v2 (with or without a scheme), a v2 DocumentClient with no endpoint, an SDK v3 from before AWS_ENDPOINT_URL_*, DynamoDB\'s regional host and fetch to the local port; leaves every other host alone', async () => {
     const worker = new Worker(join(root, 'test', 'fixtures', 'intercept', 'handler-calls.mjs'), {
-      workerData: { preload: join(root, 'local', 'runtime', 'intercept', 'intercept-preload.ts'), unrelated: `http://127.0.0.1:${unrelatedPort}/ping` },
+      workerData: { preload: INTERCEPT_PRELOAD, unrelated: `http://127.0.0.1:${unrelatedPort}/ping` },
       env: {
         ...process.env,
         AWS_REGION: 'us-east-1',

@@ -1,0 +1,8 @@
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The module a function environment preloads so that its requests for AWS hostnames reach the emulator
+ * (intercept-preload.ts). The worker-thread runtime lists it in `EnvironmentSetup.preload` unless `intercept` is off
+ * (`--no-intercept`, `custom.wsgate.intercept: false`); the emulator's own thread never imports it.
+ */
+export const INTERCEPT_PRELOAD = fileURLToPath(new URL('./intercept-preload.ts', import.meta.url));
