@@ -1,7 +1,7 @@
 import type { ChatDeps } from './deps.ts';
 import type { Connection } from './ports.ts';
 import { announcePresence } from './presence.ts';
-import { LIMITS, parseName, parseRoom } from './protocol.ts';
+import { parseName, parseRoom } from './protocol.ts';
 
 /**
  * Registers a new connection in its first room (default `lobby`) and tells the room's other members.
@@ -16,8 +16,7 @@ export async function connect(
   const room = parseRoom(request.room);
   const name = parseName(request.name, request.connectionId);
   const connectedAt = deps.clock.now().getTime();
-  await deps.connections.add({ connectionId: request.connectionId, name, connectedAt });
-  await deps.connections.join(request.connectionId, room, { maxRooms: LIMITS.maxRoomsPerConnection });
+  await deps.connections.add({ connectionId: request.connectionId, name, connectedAt, room });
   await announcePresence(deps, room, { event: 'join', connectionId: request.connectionId, name });
   return { connectionId: request.connectionId, name, connectedAt, rooms: [room] };
 }

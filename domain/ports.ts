@@ -29,8 +29,8 @@ export type LeaveOutcome = 'left' | 'not-member';
  * `join` enforces `maxRooms` atomically so two concurrent joins cannot exceed it.
  */
 export interface ConnectionRepository {
-  /** Records a new connection with no rooms. */
-  add(connection: { connectionId: string; name: string; connectedAt: number }): Promise<void>;
+  /** Records a new connection, a member of `room` when given (one write fewer than `add` then `join`), else of none. */
+  add(connection: { connectionId: string; name: string; connectedAt: number; room?: string }): Promise<void>;
   find(connectionId: string): Promise<Connection | undefined>;
   /** Removes the connection and all its memberships; returns what was removed, or undefined if it was not there. */
   remove(connectionId: string): Promise<Connection | undefined>;

@@ -52,13 +52,24 @@ export class DynamoDbConnectionRepository implements ConnectionRepository {
     private readonly tableName: string,
   ) {}
 
-  async add(connection: { connectionId: string; name: string; connectedAt: number }): Promise<void> {
+  async add(connection: { connectionId: string; name: string; connectedAt: number; room?: string }): Promise<void> {
+    const { room, ...fields } = connection;
     const item: ConnectionItem = {
       ...connectionKey(connection.connectionId),
-      ...connection,
+      ...fields,
       expiresAt: Math.floor(connection.connectedAt / 1000) + RECORD_LIFETIME_SECONDS,
+      ...(room === undefined ? {} : { rooms: new Set([room]) }),
     };
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
+    // A new connection is below any room cap: no conditional update needed, the membership item follows at once.
+    if (room !== undefined) {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...membershipKey(room, connection.connectionId), connectionId: connection.connectionId, expiresAt: item.expiresAt },
+        }),
+      );
+    }
   }
 
   async find(connectionId: string): Promise<Connection | undefined> {

@@ -21,8 +21,9 @@ export class InMemoryConnectionRepository implements ConnectionRepository {
   readonly pageReads: string[] = [];
   readonly counts = new Map<string, { members: number; announcedAt: number }>();
 
-  async add(connection: { connectionId: string; name: string; connectedAt: number }): Promise<void> {
-    this.connections.set(connection.connectionId, { ...connection, rooms: new Set() });
+  async add(connection: { connectionId: string; name: string; connectedAt: number; room?: string }): Promise<void> {
+    const { room, ...fields } = connection;
+    this.connections.set(connection.connectionId, { ...fields, rooms: new Set(room === undefined ? [] : [room]) });
   }
 
   async find(connectionId: string): Promise<Connection | undefined> {

@@ -129,6 +129,17 @@ describe('DynamoDbConnectionRepository', () => {
   });
 });
 
+describe('add', () => {
+  it('records a connection already in its first room, as add then join would', async () => {
+    await repo.add({ connectionId: 'F', name: 'Fi', connectedAt, room: 'first' });
+    expect(await repo.find('F')).toEqual({ connectionId: 'F', name: 'Fi', connectedAt, rooms: ['first'] });
+    expect((await allMembers('first', 10)).flat()).toEqual(['F']);
+    expect(await repo.join('F', 'first', { maxRooms: 20 })).toBe('already-member');
+    expect(await repo.remove('F')).toMatchObject({ rooms: ['first'] });
+    expect((await allMembers('first', 10)).flat()).toEqual([]);
+  });
+});
+
 describe('room counts', () => {
   it('adds and subtracts atomically under concurrent changes, never below zero, in an item the members Query never reads', async () => {
     await Promise.all(Array.from({ length: 30 }, () => repo.countMembers('big', 1, connectedAt)));
