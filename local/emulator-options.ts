@@ -22,6 +22,11 @@ export interface EmulatorOptions {
   integrationTimeoutMs: number;
   /** New connections per second before handshakes get 429, as API Gateway's account quota. Default 500; `Infinity` for none. */
   connectionsPerSecond: number;
+  /**
+   * How much faster than real time schedule rules run (60: `rate(1 minute)` fires every second). Default 1.
+   * `emulator.trigger(functionKey)` fires a function's schedules at once, whatever this is.
+   */
+  scheduleSpeed: number;
   /** Reload a handler when a file it imports changes. Default true. */
   watch: boolean;
   /** Set in every function's environment, over what the config gives (`--env KEY=VALUE`, `custom.wsgate.environment`). Default none. */
@@ -40,6 +45,7 @@ export const EMULATOR_DEFAULTS: Readonly<EmulatorOptions> = {
   maxDurationMs: 7_200_000,
   integrationTimeoutMs: 29_000,
   connectionsPerSecond: 500,
+  scheduleSpeed: 1,
   watch: true,
   environment: {},
   intercept: true,
@@ -68,6 +74,7 @@ export function emulatorOptions(given: Partial<EmulatorOptions> = {}): EmulatorO
     if (typeof options[key] !== 'number' || !Number.isFinite(options[key]) || options[key] <= 0) fail(key, 'a positive number of milliseconds');
   }
   if (typeof options.connectionsPerSecond !== 'number' || !(options.connectionsPerSecond >= 1)) fail('connectionsPerSecond', 'a number ≥ 1 (Infinity for no limit)');
+  if (typeof options.scheduleSpeed !== 'number' || !Number.isFinite(options.scheduleSpeed) || options.scheduleSpeed <= 0) fail('scheduleSpeed', 'a positive number (1 is real time)');
   if (typeof options.configPath !== 'string' || options.configPath === '') fail('configPath', 'the path of a serverless.yml');
   if (typeof options.host !== 'string' || options.host === '') fail('host', 'an interface address such as 127.0.0.1');
   // API Gateway stage names: letters, digits, hyphens and underscores.

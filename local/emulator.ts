@@ -21,6 +21,14 @@ import { connectionsApi } from './management-api/connections-api.ts';
 import { startPages } from './pages/server.ts';
 import { HandlerLoader } from './runtime/handler-loader.ts';
 import { applyEnvironment, handlerEnvironment, userEnvironmentValue } from './runtime/handler-environment.ts';
+import { LambdaIntegration } from './gateway/lambda-integration.ts';
+import { HttpEvents } from './triggers/http-events.ts';
+import { LambdaInvokeApi } from './triggers/lambda-invoke-api.ts';
+import { Schedules } from './triggers/schedules.ts';
+import { scheduleRoutes } from './triggers/trigger-routes.ts';
+
+/** The account id every ARN of the emulator carries (as in the readers' CloudFormation values). */
+const ACCOUNT_ID = '000000000000';
 
 export { EMULATOR_DEFAULTS } from './emulator-options.ts';
 export type { EmulatorOptions } from './emulator-options.ts';
@@ -50,6 +58,13 @@ export interface Emulator {
   connectionsUrl: string;
   /** `http://HOST:PORT/` of the browser pages, when `httpPort` was given. */
   pageUrl?: string;
+  /**
+   * Where the app's `http`/`httpApi` events are served: the pages' server when `httpPort` was given, else the
+   * WebSocket port's (which always serves them too). REST API routes are under `/{stage}`, HTTP API routes at the root.
+   */
+  httpUrl: string;
+  /** Lambda's Invoke API (`AWS_ENDPOINT_URL_LAMBDA` in the handlers' environment): `http://HOST:PORT`. */
+  lambdaUrl: string;
   stage: string;
   /** The serverless.yml as the emulator read it: routes, functions, tables. */
   config: EmulatorConfig;
@@ -63,6 +78,11 @@ export interface Emulator {
   disconnect(connectionId: string): 'delivered' | 'gone';
   /** Same path as `POST @connections/{id}`: one text frame; `too-large` past 128 KB; `gone` when it is not open. */
   post(connectionId: string, data: string | Uint8Array): PostToConnectionOutcome;
+  /**
+   * Fires the schedule rules of a function now (the Scheduled Event, or the rule's `input`), whatever their schedule
+   * or `enabled`; resolves when the runs have ended. A function without a schedule event rejects with a TypeError.
+   */
+  trigger(functionKey: string): Promise<void>;
   /** Closes every connection (running $disconnect), the servers, the embedded DynamoDB and the watchers. Idempotent. */
   stop(): Promise<void>;
 }
@@ -120,6 +140,7 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
     cleanup.push(
       applyEnvironment(environment, {
         AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: connectionsUrl,
+        AWS_ENDPOINT_URL_LAMBDA: `http://${origin}`,
         AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
         AWS_REGION: config.region,
         AWS_ACCESS_KEY_ID: 'wsgate-local',
@@ -148,7 +169,22 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
     );
     cleanup.push(() => gateway.closeAll());
     const management = new ConnectionManagement(gateway, events);
-    server.on('request', connectionsApi(management, config.stage));
+    // Lambda's invokes, schedules and streams are not API Gateway's: only the function's own timeout bounds them.
+    const lambda = new LambdaIntegration(loader, config.region, Number.POSITIVE_INFINITY, events);
+    const invokeApi = new LambdaInvokeApi(config.functions, lambda, { region: config.region, accountId: ACCOUNT_ID });
+    const httpEvents = new HttpEvents(config.httpRoutes, config.functions, new LambdaIntegration(loader, config.region, options.integrationTimeoutMs, events), {
+      apiId: randomBytes(5).toString('hex'),
+      stage: config.stage,
+      accountId: ACCOUNT_ID,
+    });
+    const schedules = new Schedules(config.schedules, config.functions, lambda, { region: config.region, accountId: ACCOUNT_ID, speed: options.scheduleSpeed });
+    cleanup.push(() => schedules.stop());
+    const connections = connectionsApi(management, config.stage);
+    server.on('request', (request, response) => {
+      if (invokeApi.handles(request)) return void invokeApi.serve(request, response).catch(() => response.destroy());
+      if (!isConnectionsPath(request.url) && httpEvents.handles(request)) return httpEvents.serve(request, response);
+      connections(request, response);
+    });
     server.on('upgrade', (request, socket, head) => {
       gateway.handleUpgrade(request, socket, head).catch((error: unknown) => {
         console.error('wsgate: internal error during a handshake:', error);
@@ -161,6 +197,9 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
 
     const emulator: Emulator = {
       wsUrl: `ws://${origin}/${config.stage}`,
+      httpUrl: `http://${origin}`,
+      lambdaUrl: `http://${origin}`,
+      trigger: (functionKey) => schedules.fire(functionKey),
       connectionsUrl,
       stage: config.stage,
       config,
@@ -174,26 +213,40 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
 
     // Tables, handlers and pages get ready side by side. Every handler is loaded now: a missing export fails the
     // start, and the first event does not pay for the import.
-    const handlers = [...config.routes.values()].flatMap((r) => (r.authorizer ? [r.handler, r.authorizer.handler] : [r.handler]));
+    const handlers = [...config.functions.values()].map((fn) => fn.handler);
     const httpPort = options.httpPort;
     const [tables, loaded, pages] = await Promise.allSettled([
       createTables(dynamodbEndpoint, config.region, config.tables),
       Promise.all(handlers.map((handler) => loader.load(handler))),
       httpPort === undefined || httpPort === false
         ? undefined
-        : startPages(emulator, { port: httpPort, host: options.host }).catch((error: unknown) => Promise.reject(portError(error, httpPort, options.host, '--http-port'))),
+        : startPages(emulator, {
+            port: httpPort,
+            host: options.host,
+            extra: [
+              scheduleRoutes(config.schedules, (key) => schedules.fire(key)),
+              (request, response, next) => (httpEvents.handles(request) ? httpEvents.serve(request, response) : next()),
+            ],
+          }).catch((error: unknown) => Promise.reject(portError(error, httpPort, options.host, '--http-port'))),
     ]);
     if (pages.status === 'fulfilled' && pages.value) {
       emulator.pageUrl = pages.value.url;
+      emulator.httpUrl = pages.value.url.replace(/\/$/, '');
       cleanup.push(() => pages.value!.stop());
     }
     for (const outcome of [tables, loaded, pages]) if (outcome.status === 'rejected') throw outcome.reason;
     if (options.watch) loader.watch();
+    schedules.start();
     return emulator;
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** `/{stage}/@connections/…` and `/@connections/…` belong to the management API, whatever the app's HTTP routes. */
+function isConnectionsPath(url: string | undefined): boolean {
+  return /^(?:\/[^/]+)?\/@connections(?:\/|$)/.test((url ?? '/').split('?')[0]!);
 }
 
 function listen(server: Server, port: number, host: string, flag: string): Promise<void> {
@@ -222,5 +275,5 @@ function urlHost(host: string): string {
 /** `18:11:43.123  U_vNFdo2IAMCIoA=  MESSAGE    sendmessage     200       1.4 ms` */
 function invocationLine(r: InvocationRecord): string {
   const error = r.error ? `  ${r.error}` : '';
-  return `${r.time.slice(11, 23)}  ${r.connectionId.padEnd(16)}  ${r.eventType.padEnd(10)} ${r.routeKey.padEnd(15)} ${String(r.status).padEnd(9)} ${r.durationMs.toFixed(1)} ms${error}`;
+  return `${r.time.slice(11, 23)}  ${(r.connectionId || '-').padEnd(16)}  ${r.eventType.padEnd(10)} ${r.routeKey.padEnd(15)} ${String(r.status).padEnd(9)} ${r.durationMs.toFixed(1)} ms${error}`;
 }

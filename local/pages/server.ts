@@ -18,7 +18,10 @@ async function bundle(entry: string): Promise<string> {
  * The browser side of the emulator: the chat page at `/`, the inspector at `/inspector` (live over server-sent
  * events), and `/config.json` so the page learns the WebSocket URL from the server.
  */
-export async function startPages(emulator: Emulator, options: { port: number; host: string }): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startPages(
+  emulator: Emulator,
+  options: { port: number; host: string; /** Served after the pages' own paths: the app's HTTP events, trigger routes. */ extra?: express.RequestHandler[] },
+): Promise<{ url: string; stop(): Promise<void> }> {
   const [chatJs, inspectorJs] = await Promise.all([bundle('chat/chat.ts'), bundle('inspector/inspector.ts')]);
   const page = (file: string) => readFileSync(join(here, file), 'utf8');
   const feed = new InspectorFeed(emulator);
@@ -66,6 +69,8 @@ export async function startPages(emulator: Emulator, options: { port: number; ho
     if (Buffer.byteLength(data) > 131_072) return void res.status(413).json({ message: 'At most 128 KB, as PostToConnection' });
     res.status(emulator.post(req.params.id, data) === 'gone' ? 410 : 204).end();
   });
+
+  for (const handler of options.extra ?? []) app.use(handler);
 
   const server = app.listen(options.port, options.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
