@@ -53,7 +53,8 @@ export class HttpEvents {
 
   handles(request: IncomingMessage): boolean {
     if (this.table.empty) return false;
-    return this.table.candidates(pathOf(request)).length > 0;
+    const path = pathOf(request);
+    return this.table.underRestStage(path) || this.table.candidates(path).length > 0;
   }
 
   serve(request: IncomingMessage, response: ServerResponse): void {
@@ -81,7 +82,7 @@ export class HttpEvents {
       request.resume();
       return { statusCode: withCors.route.api === 'HTTP' ? 204 : 200, headers: preflightHeaders(withCors.route.cors!, origin, withCors.route.api), body: Buffer.alloc(0) };
     }
-    const api = match?.route.api ?? candidates[0]?.route.api ?? 'HTTP';
+    const api = match?.route.api ?? candidates[0]?.route.api ?? (this.table.underRestStage(url.pathname) ? 'REST' : 'HTTP');
     if (!match) {
       request.resume();
       return FAILURES[api].missing();

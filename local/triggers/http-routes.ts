@@ -57,6 +57,11 @@ export class HttpRouteTable {
     return this.rest.length + this.http.length === 0;
   }
 
+  /** The path is under the REST API's stage: API Gateway answers there even when no route matches (403). */
+  underRestStage(pathname: string): boolean {
+    return this.rest.length > 0 && (pathname === `/${this.stage}` || pathname.startsWith(`/${this.stage}/`));
+  }
+
   /** Every route whose path matches, most specific first, whatever its method (for CORS preflights and 403/404s). */
   candidates(pathname: string): RouteMatch[] {
     const matches: RouteMatch[] = [];
