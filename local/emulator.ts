@@ -25,6 +25,7 @@ import { LambdaIntegration } from './gateway/lambda-integration.ts';
 import { HttpEvents } from './triggers/http-events.ts';
 import { LambdaInvokeApi } from './triggers/lambda-invoke-api.ts';
 import { Schedules } from './triggers/schedules.ts';
+import { startDynamoDbStreams } from './triggers/dynamodb-streams.ts';
 import { scheduleRoutes } from './triggers/trigger-routes.ts';
 
 /** The account id every ARN of the emulator carries (as in the readers' CloudFormation values). */
@@ -68,8 +69,13 @@ export interface Emulator {
   stage: string;
   /** The serverless.yml as the emulator read it: routes, functions, tables. */
   config: EmulatorConfig;
-  /** The DynamoDB the handlers use: the embedded dynalite's URL, or the endpoint given. */
+  /**
+   * The DynamoDB the handlers use: the embedded dynalite's URL, or the endpoint given — or, when the app has DynamoDB
+   * stream events, the stream proxy in front of it (write there to produce stream records).
+   */
   dynamodbEndpoint: string;
+  /** Resolves once every stream record written so far has reached its function (or been dropped after retries). */
+  streamsIdle(): Promise<void>;
   /** The inspector's feed; see {@link EmulatorEvents} for each event's payload. */
   events: EventEmitter;
   /** The open connections (not those still in their handshake), oldest first. */
@@ -135,13 +141,22 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
     const connectionsUrl = `http://${origin}/${config.stage}`;
 
     const apiId = config.apiId ?? apiIdFor(config.service, config.stage, config.region);
+    const loader = new HandlerLoader((file) => log(`reloaded after a change to ${relative(process.cwd(), file)}`), { tsconfig: config.tsconfig });
+    cleanup.push(() => loader.close());
+    // Lambda's invokes, schedules and streams are not API Gateway's: only the function's own timeout bounds them.
+    const lambda = new LambdaIntegration(loader, config.region, Number.POSITIVE_INFINITY, events);
+    const streams = await startDynamoDbStreams(config.streams, { backend: dynamodbEndpoint, host: '127.0.0.1', region: config.region, accountId: ACCOUNT_ID, functions: config.functions, integration: lambda, log });
+    if (streams) cleanup.push(() => streams.stop());
+    const handlersDynamo = streams?.endpoint ?? dynamodbEndpoint;
+
     const { environment, conflicts } = handlerEnvironment(config);
     for (const conflict of conflicts) log(`warning: ${conflict}`);
     cleanup.push(
-      applyEnvironment(environment, {
+      // With streams, the handlers must write through the proxy even when the user chose the DynamoDB.
+      applyEnvironment(streams ? { ...environment, AWS_ENDPOINT_URL_DYNAMODB: handlersDynamo } : environment, {
         AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: connectionsUrl,
         AWS_ENDPOINT_URL_LAMBDA: `http://${origin}`,
-        AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: handlersDynamo,
         AWS_REGION: config.region,
         AWS_ACCESS_KEY_ID: 'wsgate-local',
         AWS_SECRET_ACCESS_KEY: 'wsgate-local',
@@ -150,8 +165,6 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
       }),
     );
 
-    const loader = new HandlerLoader((file) => log(`reloaded after a change to ${relative(process.cwd(), file)}`), { tsconfig: config.tsconfig });
-    cleanup.push(() => loader.close());
     const gateway = new WebSocketGateway(
       config,
       // What AWS puts in every event: handlers build `https://{domainName}/{stage}` from it (AWS's own examples do).
@@ -169,11 +182,10 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
     );
     cleanup.push(() => gateway.closeAll());
     const management = new ConnectionManagement(gateway, events);
-    // Lambda's invokes, schedules and streams are not API Gateway's: only the function's own timeout bounds them.
-    const lambda = new LambdaIntegration(loader, config.region, Number.POSITIVE_INFINITY, events);
     const invokeApi = new LambdaInvokeApi(config.functions, lambda, { region: config.region, accountId: ACCOUNT_ID });
     const httpEvents = new HttpEvents(config.httpRoutes, config.functions, new LambdaIntegration(loader, config.region, options.integrationTimeoutMs, events), {
-      apiId: randomBytes(5).toString('hex'),
+      // The HTTP endpoints are an API of their own, with an id of its own (stable, as the WebSocket API's).
+      apiId: apiIdFor(config.service, `${config.stage}/http`, config.region),
       stage: config.stage,
       accountId: ACCOUNT_ID,
     });
@@ -203,8 +215,9 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
       connectionsUrl,
       stage: config.stage,
       config,
-      dynamodbEndpoint,
+      dynamodbEndpoint: handlersDynamo,
       events,
+      streamsIdle: () => streams?.idle() ?? Promise.resolve(),
       listConnections: () => gateway.list(),
       disconnect: (connectionId) => management.delete(connectionId),
       post: (connectionId, data) => management.post(connectionId, data),
