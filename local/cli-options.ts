@@ -13,6 +13,7 @@ export const USAGE = `usage: npm start -- [options]
   --persist DIR        keep the embedded DynamoDB's data in DIR
   --idle-timeout S     close idle connections after S seconds (default 600)
   --max-duration S     close every connection after S seconds (default 7200)
+  --schedule-speed X   run schedule rules X times faster than real time (default 1)
   --env KEY=VALUE      set KEY in every function's environment, over the config (repeatable)
   --no-watch           do not reload handlers when their files change
   --no-intercept       do not route the handlers' requests for AWS hostnames to the emulator
@@ -31,6 +32,7 @@ const FLAGS = {
   persist: { type: 'string' },
   'idle-timeout': { type: 'string' },
   'max-duration': { type: 'string' },
+  'schedule-speed': { type: 'string' },
   env: { type: 'string', multiple: true },
   'no-watch': { type: 'boolean' },
   'no-intercept': { type: 'boolean' },
@@ -59,6 +61,7 @@ export function cliOptions(argv: string[]): Partial<EmulatorOptions> | 'help' {
     persistDir: parsed.persist,
     idleTimeoutMs: secondsOrNumber('idle-timeout', parsed['idle-timeout'], 1000),
     maxDurationMs: secondsOrNumber('max-duration', parsed['max-duration'], 1000),
+    scheduleSpeed: secondsOrNumber('schedule-speed', parsed['schedule-speed']),
     environment: parsed.env === undefined ? undefined : environmentPairs(parsed.env),
     watch: parsed['no-watch'] ? false : undefined,
     intercept: parsed['no-intercept'] ? false : undefined,

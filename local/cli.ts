@@ -17,6 +17,10 @@ async function main(): Promise<void> {
       `  @connections  ${emulator.connectionsUrl}/@connections/{connectionId}`,
       ...(emulator.pageUrl ? [`  chat page     ${emulator.pageUrl}`, `  inspector     ${emulator.pageUrl}inspector`] : []),
       `  DynamoDB      ${emulator.dynamodbEndpoint}`,
+      `  Lambda        ${emulator.lambdaUrl} (AWS_ENDPOINT_URL_LAMBDA)`,
+      ...emulator.config.httpRoutes.map((r) => `  ${r.api === 'REST' ? 'REST API' : 'HTTP API'}      ${r.method} ${emulator.httpUrl}${r.api === 'REST' ? `/${emulator.stage}` : ''}${r.path === '$default' ? '/*' : r.path}`),
+      ...emulator.config.schedules.map((r) => `  schedule      ${r.name}: ${r.expression}${r.enabled ? '' : ' (disabled)'} -> ${r.functionKey}`),
+      ...emulator.config.streams.map((r) => `  stream        ${r.tableName} (${r.viewType}) -> ${r.functionKey}`),
     ].join('\n'),
   );
   const shutdown = () => {

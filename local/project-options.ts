@@ -13,6 +13,7 @@ const KEYS: Record<string, (value: unknown, key: string) => Partial<EmulatorOpti
   persist: (v, k) => ({ persistDir: text(v, k) }),
   idleTimeout: (v, k) => ({ idleTimeoutMs: secondsOrNumber(k, number(v, k), 1000) }),
   maxDuration: (v, k) => ({ maxDurationMs: secondsOrNumber(k, number(v, k), 1000) }),
+  scheduleSpeed: (v, k) => ({ scheduleSpeed: secondsOrNumber(k, number(v, k)) }),
   watch: (v, k) => ({ watch: bool(v, k) }),
   noWatch: (v, k) => ({ watch: !bool(v, k) }),
   intercept: (v, k) => ({ intercept: bool(v, k) }),
