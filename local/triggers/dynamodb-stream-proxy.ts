@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest } from 'node:http';
+import { Agent, createServer, request as httpRequest } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -38,6 +38,8 @@ export class DynamoDbStreamProxy {
   private readonly locks = new Map<string, Promise<void>>();
   private readonly sequences = new Map<string, bigint>();
   private readonly backend: URL;
+  /** Kept-alive connections to the backend, as the SDK keeps them: no TCP handshake per request. */
+  private readonly agent = new Agent({ keepAlive: true });
   endpoint = '';
 
   constructor(
@@ -61,6 +63,7 @@ export class DynamoDbStreamProxy {
 
   stop(): Promise<void> {
     this.client.destroy();
+    this.agent.destroy();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -72,9 +75,12 @@ export class DynamoDbStreamProxy {
     if (!WRITES.has(operation)) return this.pipe(request, response);
     const body = await readBody(request, MAX_BODY_BYTES);
     if (body === 'too-large') return void response.writeHead(413).end();
+    // A write whose body names no streamed table cannot touch one: forward it without parsing.
+    const text = body.toString('utf8');
+    if (![...this.tables.keys()].some((name) => text.includes(JSON.stringify(name)))) return void (await this.forward(request, body, response));
     let input: Record<string, any>;
     try {
-      input = JSON.parse(body.toString('utf8'));
+      input = JSON.parse(text);
     } catch {
       return void (await this.forward(request, body, response)); // the backend answers the malformed request
     }
@@ -121,7 +127,7 @@ export class DynamoDbStreamProxy {
   }
 
   private target(request: IncomingMessage) {
-    return { host: this.backend.hostname, port: this.backend.port, path: request.url, method: request.method, headers: request.headers };
+    return { host: this.backend.hostname, port: this.backend.port, path: request.url, method: request.method, headers: request.headers, agent: this.agent };
   }
 
   /** The item keys a write touches on streamed tables (a Put's key taken from its item by the table's key schema). */
