@@ -3,7 +3,8 @@ import { ConfigError } from './model/config-error.ts';
 import type { EmulatorOptions } from './emulator-options.ts';
 import { nearestName } from './nearest-name.ts';
 
-export const USAGE = `usage: npm start -- [options]
+/** The usage text, naming the command as the user typed it (see invokedAs). */
+export const usage = (command: string) => `usage: ${command} [options]
 
   --config PATH        serverless.yml (.yaml .json .js .mjs .cjs .ts) to serve (default ./serverless.yml)
   --port N             WebSocket + @connections port (default 3001; 0 = any free port)
@@ -17,11 +18,15 @@ export const USAGE = `usage: npm start -- [options]
   --env KEY=VALUE      set KEY in every function's environment, over the config (repeatable)
   --no-watch           do not reload handlers when their files change
   --no-intercept       do not route the handlers' requests for AWS hostnames to the emulator
+  -v, --version        print wsgate's version
   -h, --help           this text
 
 Every option except --config can also be set in the config, under custom.wsgate (httpPort or http-port,
 idleTimeout, environment: {KEY: VALUE}, watch: false, intercept: false, …); a flag beats it.
 AWS_ENDPOINT_URL_DYNAMODB=URL uses that DynamoDB (DynamoDB Local, LocalStack) instead of the embedded one.`;
+
+/** The usage as the installed command names itself, for errors found after the flags (custom.wsgate values). */
+export const USAGE = usage('wsgate');
 
 const FLAGS = {
   config: { type: 'string' },
@@ -37,10 +42,11 @@ const FLAGS = {
   'no-watch': { type: 'boolean' },
   'no-intercept': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
 } as const;
 
 /** The CLI's flags as emulator options (only those given); a bad flag is a ConfigError that says what to fix. */
-export function cliOptions(argv: string[]): Partial<EmulatorOptions> | 'help' {
+export function cliOptions(argv: string[], command = 'wsgate'): Partial<EmulatorOptions> | 'help' | 'version' {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: FLAGS, strict: true }).values;
@@ -49,9 +55,10 @@ export function cliOptions(argv: string[]): Partial<EmulatorOptions> | 'help' {
     const unknown = /^Unknown option '(--?[^']+)'/.exec(message)?.[1];
     const suggestion = unknown === undefined ? undefined : nearestName(unknown, Object.keys(FLAGS).map((flag) => `--${flag}`));
     const said = unknown === undefined ? message : `Unknown option '${unknown}'.${suggestion ? ` Did you mean ${suggestion}?` : ''}`;
-    throw new ConfigError('CONFIG_INVALID', `${said}\n\n${USAGE}`);
+    throw new ConfigError('CONFIG_INVALID', `${said}\n\n${usage(command)}`);
   }
   if (parsed.help) return 'help';
+  if (parsed.version) return 'version';
   return {
     configPath: parsed.config,
     port: secondsOrNumber('port', parsed.port),

@@ -1,13 +1,22 @@
-import { cliOptions, USAGE } from './cli-options.ts';
+#!/usr/bin/env node
+import { cliOptions, usage } from './cli-options.ts';
 import { ConfigError } from './model/config-error.ts';
-import { startEmulator } from './emulator.ts';
+import { invokedAs } from './invoked-as.ts';
+import { packageInfo } from './package-info.ts';
 
 async function main(): Promise<void> {
-  const options = cliOptions(process.argv.slice(2));
+  const command = invokedAs(process.env, process.argv[1]);
+  const options = cliOptions(process.argv.slice(2), command);
   if (options === 'help') {
-    console.log(USAGE);
+    console.log(usage(command));
     return;
   }
+  if (options === 'version') {
+    console.log(packageInfo().version);
+    return;
+  }
+  // Loaded once the flags are known good: --help, --version and a bad flag answer without loading the emulator.
+  const { startEmulator } = await import('./emulator.ts');
   const emulator = await startEmulator(options, { httpPort: 3000 }); // the CLI always serves the pages
   const routes = [...emulator.config.routes.keys()].join(', ');
   console.log(

@@ -1,17 +1,22 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import express from 'express';
 import type { Emulator } from '../emulator.ts';
 import { InspectorFeed } from './inspector-feed.ts';
 
 const here = import.meta.dirname;
 
-/** Bundles the pages' TypeScript in memory with esbuild: no dev server, no build step, nothing from a CDN. */
+/**
+ * A page's script. The installed package ships each page already bundled where its compiled file would be
+ * (`chat/chat.js`, made by `npm run build`); from the sources it is bundled in memory on start, with esbuild loaded
+ * only then: no dev server, nothing from a CDN.
+ */
 async function bundle(entry: string): Promise<string> {
-  const result = await build({ entryPoints: [join(here, entry)], bundle: true, write: false, format: 'esm', target: 'es2022', minify: false, sourcemap: 'inline' });
-  return result.outputFiles[0]!.text;
+  const prebuilt = join(here, entry.replace(/\.ts$/, '.js'));
+  if (existsSync(prebuilt)) return readFileSync(prebuilt, 'utf8');
+  const { bundlePage } = await import('./bundle-page.ts');
+  return bundlePage(join(here, entry));
 }
 
 /**
