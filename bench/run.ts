@@ -1,14 +1,15 @@
 /**
  * wsgate's benchmark: `npm run bench`. Every figure is measured in this run, against a plain `ws` echo server as the
- * reference, and written to bench/RESULTS.md with the machine and date. Not a test: nothing here passes or fails.
+ * reference, and written with the machine and date to bench/.tmp/results.md (untracked) or `--out PATH`. Not a test: nothing here passes or fails.
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -232,6 +233,9 @@ const lines = [
   `- (set-up, not the figure: connecting ${fanout.clients} clients took ${ms(fanout.connectMs)})`,
   '',
 ];
-writeFileSync(join(import.meta.dirname, 'RESULTS.md'), lines.join('\n'));
+// bench/RESULTS.md is the committed record, updated by hand from runs like this one: a run writes an untracked file.
+const { values: flags } = parseArgs({ options: { out: { type: 'string', default: join(import.meta.dirname, '.tmp', 'results.md') } } });
+mkdirSync(dirname(flags.out!), { recursive: true });
+writeFileSync(flags.out!, lines.join('\n'));
 console.log(lines.join('\n'));
 process.exit(0);

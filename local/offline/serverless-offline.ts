@@ -74,8 +74,11 @@ export async function startServerlessOffline(options: OfflineOptions): Promise<R
     });
   } catch (error) {
     await dynamo?.stop();
-    rmSync(offlineConfig, { force: true });
     throw error;
+  } finally {
+    // serverless-offline has read its configuration once it listens: the generated copy goes now, so no Ctrl-C,
+    // crash or kill later can leave it behind.
+    rmSync(offlineConfig, { force: true });
   }
   return {
     wsUrl: `ws://127.0.0.1:${options.websocketPort}`,
@@ -90,7 +93,6 @@ export async function startServerlessOffline(options: OfflineOptions): Promise<R
         clearTimeout(timer);
       }
       await dynamo?.stop();
-      rmSync(offlineConfig, { force: true });
     },
   };
 }

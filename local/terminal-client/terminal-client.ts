@@ -54,12 +54,16 @@ function main(argv: string[]): void {
     process.exit(1);
   });
   socket.on('message', (data) => console.log(data.toString()));
+  let opened = false;
   socket.on('close', (code, reason) => {
+    // Never connected (refused port, DNS, TLS): a failure, so scripts and CI can tell.
+    if (!opened) process.exit(1);
     console.log(`* closed ${code}${reason.length ? ` ${reason}` : ''}`);
     process.exit(0);
   });
   // Read input only once connected, so piped lines are not lost to the handshake.
   socket.on('open', () => {
+    opened = true;
     console.log(`* connected to ${url} (room ${state.room})`);
     const input = createInterface({ input: process.stdin });
     input.on('line', (line) => {

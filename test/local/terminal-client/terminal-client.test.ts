@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../../local/emulator.ts';
 import type { Emulator } from '../../../local/emulator.ts';
 import { frameFor } from '../../../local/terminal-client/terminal-client.ts';
+import { freePorts } from '../../support/free-port.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 process.env.LOG_LEVEL = 'silent';
@@ -45,5 +46,16 @@ describe('npm run client', () => {
     expect(JSON.parse(lines[1]!)).toMatchObject({ type: 'message', room: 'term', name: 'Tess', data: 'hello from a terminal' });
     expect(JSON.parse(lines[2]!)).toMatchObject({ type: 'whoami', name: 'Tess', rooms: ['term'] });
     expect(lines.at(-1)).toBe('* closed 1000');
+  }, 30_000);
+
+  it('exits 1 with the reason when it cannot connect', async () => {
+    const [port] = await freePorts(1); // nothing listens there
+    const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['local/terminal-client/terminal-client.ts', `ws://127.0.0.1:${port}/dev`], { cwd: root });
+    let err = '';
+    child.stderr.on('data', (chunk) => (err += chunk));
+    child.stdin.end();
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(err).toMatch(/^! connect ECONNREFUSED 127\.0\.0\.1:\d+$/m);
   }, 30_000);
 });
