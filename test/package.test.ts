@@ -95,7 +95,10 @@ describe.concurrent('installed into a project of its own', { timeout: 300_000 },
     } finally {
       await wsgate.stop();
     }
-    expect(wsgate.output()).not.toMatch(/NodeVersionSupportWarning|could not start/);
+    expect(wsgate.output()).not.toContain('could not start');
+    // The SDK warns below Node 22, which wsgate's engines no longer include (Node 20 is still tested while it is this
+    // machine's default); on a supported Node the output is wsgate's own.
+    expect(wsgate.output().includes('NodeVersionSupportWarning')).toBe(Number(process.versions.node.split('.')[0]) < 22);
   });
 
   it('its Vitest suites pass: startEmulator per file, and one emulator from a globalSetup', async () => {
