@@ -44,6 +44,18 @@ describe('docker-compose.yml and the Dockerfile', () => {
     expect(compose.services.dynamodb.profiles).toBeUndefined();
   });
 
+  it('pin the images to release tags their own docs name', () => {
+    expect(compose.services.dynamodb.image).toBe('amazon/dynamodb-local:3.3.2');
+    expect(compose.services.floci.image).toBe('floci/floci:1.5.11');
+  });
+
+  it('offer floci behind a profile of its own, on the port DYNAMODB_ENDPOINT names', () => {
+    expect(compose.services.floci.profiles).toEqual(['floci']);
+    expect(compose.services.floci.ports).toEqual(['4566:4566']);
+    expect(compose.services.floci.environment).toBeUndefined(); // no account, no token
+    expect(readFileSync(join(root, 'docker-compose.yml'), 'utf8')).toContain('DYNAMODB_ENDPOINT=http://floci:4566 docker compose --profile floci up');
+  });
+
   it('keep LocalStack behind a profile, its token passed through from the environment only', () => {
     expect(compose.services.localstack.profiles).toEqual(['localstack']);
     expect(compose.services.localstack.environment.LOCALSTACK_AUTH_TOKEN).toBe('${LOCALSTACK_AUTH_TOKEN:-}');

@@ -1,8 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import type { TableDefinition } from '../model/app-model.ts';
 
 export interface EmbeddedDynamoDb {
@@ -13,6 +11,8 @@ export interface EmbeddedDynamoDb {
 /** dynalite in-process on a free loopback port: the real DynamoDB API, in memory or kept in `persistDir`. */
 export async function startEmbeddedDynamoDb(options: { host?: string; persistDir?: string } = {}): Promise<EmbeddedDynamoDb> {
   if (options.persistDir) mkdirSync(options.persistDir, { recursive: true });
+  // Loaded when first needed, as the SDK below: neither is on the path of --help, a bad config, or an external DynamoDB.
+  const { default: dynalite } = await import('dynalite');
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.persistDir ? { path: options.persistDir } : {}) });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -63,6 +63,8 @@ export function createTableInput(table: TableDefinition): CreateTableCommandInpu
  * (persisted, or shared with another run) is kept. Returns the names it created.
  */
 export async function createTables(endpoint: string, region: string, tables: TableDefinition[]): Promise<string[]> {
+  if (tables.length === 0) return [];
+  const { CreateTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
   const client = new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     const created: string[] = [];
