@@ -9,6 +9,9 @@ Type a line to send it to the current room. Commands:
   /raw JSON     send a frame exactly as typed         /quit         close the connection
 Frames from the server are printed one per line as they arrive.`;
 
+/** After the input ended, how long without any frame before closing although a sent frame had no answer. */
+const QUIET_MS = 5_000;
+
 /** Turns one typed line into the frame to send, or a local command. Exported for tests. */
 export function frameFor(
   line: string,
@@ -53,7 +56,24 @@ function main(argv: string[]): void {
     console.error(`! handshake refused: HTTP ${response.statusCode}`);
     process.exit(1);
   });
-  socket.on('message', (data) => console.log(data.toString()));
+  // At the end of input (a pipe, Ctrl-D) it closes once every frame it sent has had its answer, so piped replies are
+  // never cut off: the chat protocol answers every frame to its sender. A frame nothing answers (raw JSON to a route
+  // that replies to no one) would wait forever, so a quiet spell of QUIET_MS without any frame closes too.
+  let sent = 0;
+  let received = 0;
+  let inputEnded = false;
+  let quiet: NodeJS.Timeout | undefined;
+  const closeWhenAnswered = () => {
+    if (!inputEnded || socket.readyState !== WebSocket.OPEN) return;
+    clearTimeout(quiet);
+    if (received >= sent) socket.close(1000);
+    else quiet = setTimeout(() => socket.close(1000), QUIET_MS);
+  };
+  socket.on('message', (data) => {
+    received += 1;
+    console.log(data.toString());
+    closeWhenAnswered();
+  });
   let opened = false;
   socket.on('close', (code, reason) => {
     // Never connected (refused port, DNS, TLS): a failure, so scripts and CI can tell.
@@ -70,11 +90,14 @@ function main(argv: string[]): void {
       const action = frameFor(line, state);
       if ('quit' in action) socket.close(1000);
       else if ('error' in action) console.error(`! ${action.error}`);
-      else if ('send' in action) socket.send(action.send);
+      else if ('send' in action) {
+        sent += 1;
+        socket.send(action.send);
+      }
     });
-    // End of input (a pipe, Ctrl-D): close politely; frames still in flight are printed until the close.
     input.on('close', () => {
-      if (socket.readyState === WebSocket.OPEN) setTimeout(() => socket.close(1000), 500);
+      inputEnded = true;
+      closeWhenAnswered();
     });
   });
 }
