@@ -37,6 +37,10 @@ export async function startServerlessOffline(options: OfflineOptions): Promise<R
   const connectionsUrl = `http://127.0.0.1:${options.websocketPort}`;
   const root = dirname(config.configPath);
   const offlineConfig = withoutBundler(config.configPath);
+  // serverless-offline reads the generated copy while it runs; it goes when this stops, or when this process exits
+  // however it exits (process.exit from a signal handler included).
+  const removeCopy = () => rmSync(offlineConfig, { force: true });
+  process.once('exit', removeCopy);
   const child = spawn(
     join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'osls'),
     ['offline', 'start', '--config', basename(offlineConfig), '--stage', options.stage, '--host', '127.0.0.1',
@@ -73,12 +77,9 @@ export async function startServerlessOffline(options: OfflineOptions): Promise<R
       void exited.then((code) => reject(new Error(`serverless-offline exited (${code}) before listening:\n${seen}`)));
     });
   } catch (error) {
+    removeCopy();
     await dynamo?.stop();
     throw error;
-  } finally {
-    // serverless-offline has read its configuration once it listens: the generated copy goes now, so no Ctrl-C,
-    // crash or kill later can leave it behind.
-    rmSync(offlineConfig, { force: true });
   }
   return {
     wsUrl: `ws://127.0.0.1:${options.websocketPort}`,
@@ -86,6 +87,7 @@ export async function startServerlessOffline(options: OfflineOptions): Promise<R
     dynamodbEndpoint,
     process: child,
     async stop() {
+      removeCopy(); // first, before anything that may wait: a second Ctrl-C or a kill must not leave it behind
       if (child.exitCode === null) {
         child.kill('SIGINT');
         const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
