@@ -4,6 +4,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { TableDefinition } from '../model/app-model.ts';
+import { closeLevelIteratorsOnReturn } from './level-iterator-return.ts';
 
 export interface EmbeddedDynamoDb {
   endpoint: string;
@@ -12,6 +13,7 @@ export interface EmbeddedDynamoDb {
 
 /** dynalite in-process on a free loopback port: the real DynamoDB API, in memory or kept in `persistDir`. */
 export async function startEmbeddedDynamoDb(options: { host?: string; persistDir?: string } = {}): Promise<EmbeddedDynamoDb> {
+  closeLevelIteratorsOnReturn(); // or every Query and Scan leaks its iterator (see there)
   if (options.persistDir) mkdirSync(options.persistDir, { recursive: true });
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.persistDir ? { path: options.persistDir } : {}) });
   const host = options.host ?? '127.0.0.1';
