@@ -22,6 +22,7 @@ import { ConnectionManagement } from './management-api/connection-management.ts'
 import type { ManagementRecord, PostToConnectionOutcome } from './management-api/connection-management.ts';
 import { connectionsApi } from './management-api/connections-api.ts';
 import { startPages } from './pages/server.ts';
+import { hostCheck } from './security/allowed-hosts.ts';
 import { HandlerLoader } from './runtime/handler-loader.ts';
 import { applyEnvironment, handlerEnvironment, userEnvironmentValue } from './runtime/handler-environment.ts';
 
@@ -152,7 +153,8 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
     );
     cleanup.push(() => gateway.closeAll());
     const management = new ConnectionManagement(gateway, events);
-    const api = connectionsApi(management, config.stage);
+    const checkHost = hostCheck(options.host, options.allowedHosts);
+    const api = connectionsApi(management, config.stage, checkHost);
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       const oversize = oversizeStatus(request);
       if (oversize === undefined) return api(request, response);
@@ -200,7 +202,7 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
       Promise.all(handlers.map((handler) => loader.load(handler))),
       httpPort === undefined || httpPort === false
         ? undefined
-        : startPages(emulator, { port: httpPort, host: options.host }).catch((error: unknown) => Promise.reject(portError(error, httpPort, options.host, '--http-port'))),
+        : startPages(emulator, { port: httpPort, host: options.host, checkHost }).catch((error: unknown) => Promise.reject(portError(error, httpPort, options.host, '--http-port'))),
     ]);
     if (pages.status === 'fulfilled' && pages.value) {
       emulator.pageUrl = pages.value.url;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import express from 'express';
 import type { Emulator } from '../emulator.ts';
+import type { HostCheck } from '../security/allowed-hosts.ts';
 import { InspectorFeed } from './inspector-feed.ts';
 
 const here = import.meta.dirname;
@@ -18,7 +19,7 @@ async function bundle(entry: string): Promise<string> {
  * The browser side of the emulator: the chat page at `/`, the inspector at `/inspector` (live over server-sent
  * events), and `/config.json` so the page learns the WebSocket URL from the server.
  */
-export async function startPages(emulator: Emulator, options: { port: number; host: string }): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startPages(emulator: Emulator, options: { port: number; host: string; checkHost: HostCheck }): Promise<{ url: string; stop(): Promise<void> }> {
   const [chatJs, inspectorJs] = await Promise.all([bundle('chat/chat.ts'), bundle('inspector/inspector.ts')]);
   const page = (file: string) => readFileSync(join(here, file), 'utf8');
   const feed = new InspectorFeed(emulator);
@@ -26,6 +27,13 @@ export async function startPages(emulator: Emulator, options: { port: number; ho
 
   const app = express();
   app.disable('x-powered-by');
+  // Every page, the event feed (every frame, query string and token) and the actions: only for the names this server
+  // is served as, or a page that rebinds its own name to 127.0.0.1 could read and drive them (see allowed-hosts.ts).
+  app.use((req, res, next) => {
+    const refusal = options.checkHost(req.headers.host);
+    if (refusal !== undefined) return void res.status(403).json({ message: refusal });
+    next();
+  });
   app.get('/', (_req, res) => void res.type('html').send(page('chat/index.html')));
   app.get('/inspector', (_req, res) => void res.type('html').send(page('inspector/index.html')));
   app.get('/assets/chat.js', (_req, res) => void res.type('js').send(chatJs));
