@@ -11,6 +11,8 @@ export const usage = (command: string) => `usage: ${command} [options]
   --http-port N        chat page + inspector port (default 3000; 0 = any free port)
   --stage S            stage (default custom.wsgate.stage, else provider.stage, else dev)
   --host ADDR          interface to bind (default 127.0.0.1)
+  --allowed-host NAME  also answer pages and @connections requests for Host NAME (repeatable; .NAME for
+                       subdomains too); loopback names and --host are always allowed, others get 403
   --persist DIR        keep the embedded DynamoDB's data in DIR
   --idle-timeout S     close idle connections after S seconds (default 600)
   --max-duration S     close every connection after S seconds (default 7200)
@@ -34,6 +36,7 @@ const FLAGS = {
   'http-port': { type: 'string' },
   stage: { type: 'string' },
   host: { type: 'string' },
+  'allowed-host': { type: 'string', multiple: true },
   persist: { type: 'string' },
   'idle-timeout': { type: 'string' },
   'max-duration': { type: 'string' },
@@ -65,6 +68,7 @@ export function cliOptions(argv: string[], command = 'wsgate'): Partial<Emulator
     httpPort: secondsOrNumber('http-port', parsed['http-port']),
     stage: parsed.stage,
     host: parsed.host,
+    allowedHosts: parsed['allowed-host'],
     persistDir: parsed.persist,
     idleTimeoutMs: secondsOrNumber('idle-timeout', parsed['idle-timeout'], 1000),
     maxDurationMs: secondsOrNumber('max-duration', parsed['max-duration'], 1000),

@@ -8,6 +8,12 @@ export interface EmulatorOptions {
   httpPort?: number | false;
   /** Interface to bind. Default `127.0.0.1`. */
   host: string;
+  /**
+   * More `Host` names the pages and the @connections API answer to, besides the loopback names and `host` (against
+   * DNS rebinding, others get 403): e.g. `['app']` for a compose service name, `['.example.test']` for a domain and
+   * its subdomains. Default none.
+   */
+  allowedHosts: string[];
   /** Default: `provider.stage` (resolved), else `dev`. */
   stage?: string;
   /** Keep the embedded DynamoDB's data in this folder across restarts. Default: in memory. */
@@ -41,6 +47,7 @@ export const EMULATOR_DEFAULTS: Readonly<EmulatorOptions> = {
   configPath: 'serverless.yml',
   port: 3001,
   host: '127.0.0.1',
+  allowedHosts: [],
   idleTimeoutMs: 600_000,
   maxDurationMs: 7_200_000,
   integrationTimeoutMs: 29_000,
@@ -77,6 +84,9 @@ export function emulatorOptions(given: Partial<EmulatorOptions> = {}): EmulatorO
   if (typeof options.scheduleSpeed !== 'number' || !Number.isFinite(options.scheduleSpeed) || options.scheduleSpeed <= 0) fail('scheduleSpeed', 'a positive number (1 is real time)');
   if (typeof options.configPath !== 'string' || options.configPath === '') fail('configPath', 'the path of a serverless.yml');
   if (typeof options.host !== 'string' || options.host === '') fail('host', 'an interface address such as 127.0.0.1');
+  if (!Array.isArray(options.allowedHosts) || !options.allowedHosts.every((h) => typeof h === 'string' && /^\.?[^\s/?#@]+$/.test(h))) {
+    fail('allowedHosts', 'a list of host names such as ["app", ".example.test"]');
+  }
   // API Gateway stage names: letters, digits, hyphens and underscores.
   if (options.stage !== undefined && (typeof options.stage !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(options.stage))) fail('stage', 'letters, digits, "-" or "_"');
   if (options.persistDir !== undefined && (typeof options.persistDir !== 'string' || options.persistDir === '')) fail('persistDir', 'a folder path');

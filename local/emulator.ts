@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { relative } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { apiIdFor, executeApiDomain } from './model/api-id.ts';
 import { ConfigError } from './model/config-error.ts';
 import { loadConfig } from './readers/serverless/load-config.ts';
@@ -13,12 +14,15 @@ import { withEnvironmentOverrides } from './environment-overrides.ts';
 import { projectOptions } from './project-options.ts';
 import type { EmulatorOptions } from './emulator-options.ts';
 import type { ConnectionInfo, DisconnectRecord } from './gateway/connection-registry.ts';
+import { refuse } from './gateway/http-refusal.ts';
 import type { InvocationRecord } from './gateway/lambda-integration.ts';
+import { answerClientError, oversizeMessage, oversizeStatus, PARSED_HEADER_BYTES, PARSED_HEADERS } from './gateway/request-limits.ts';
 import { WebSocketGateway } from './gateway/websocket-gateway.ts';
 import { ConnectionManagement } from './management-api/connection-management.ts';
 import type { ManagementRecord, PostToConnectionOutcome } from './management-api/connection-management.ts';
 import { connectionsApi } from './management-api/connections-api.ts';
 import { startPages } from './pages/server.ts';
+import { hostCheck } from './security/allowed-hosts.ts';
 import { HandlerLoader } from './runtime/handler-loader.ts';
 import { applyEnvironment, handlerEnvironment, userEnvironmentValue } from './runtime/handler-environment.ts';
 import { LambdaIntegration } from './gateway/lambda-integration.ts';
@@ -134,7 +138,8 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
     if (embedded) cleanup.push(() => embedded.stop());
     const dynamodbEndpoint = externalDynamo ?? embedded!.endpoint;
 
-    const server = createServer();
+    const server = createServer({ maxHeaderSize: PARSED_HEADER_BYTES });
+    server.maxHeadersCount = PARSED_HEADERS;
     await listen(server, options.port, options.host, '--port');
     cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())), () => server.closeAllConnections());
     const origin = `${urlHost(options.host)}:${(server.address() as AddressInfo).port}`;
@@ -191,19 +196,34 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
     });
     const schedules = new Schedules(config.schedules, config.functions, lambda, { region: config.region, accountId: ACCOUNT_ID, speed: options.scheduleSpeed });
     cleanup.push(() => schedules.stop());
-    const connections = connectionsApi(management, config.stage);
-    server.on('request', (request, response) => {
+    const checkHost = hostCheck(options.host, options.allowedHosts);
+    const connections = connectionsApi(management, config.stage, checkHost);
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      const oversize = oversizeStatus(request);
+      if (oversize !== undefined) {
+        request.resume();
+        const body = JSON.stringify({ message: oversizeMessage(oversize) });
+        return void response.writeHead(oversize, { connection: 'close', 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+      }
       if (invokeApi.handles(request)) return void invokeApi.serve(request, response).catch(() => response.destroy());
       if (!isConnectionsPath(request.url) && httpEvents.handles(request)) return httpEvents.serve(request, response);
       connections(request, response);
     });
-    server.on('upgrade', (request, socket, head) => {
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => {}); // a client that vanishes mid-handshake must not take the emulator down
+      const oversize = oversizeStatus(request);
+      if (oversize !== undefined) return refuse(socket, oversize, oversizeMessage(oversize));
       gateway.handleUpgrade(request, socket, head).catch((error: unknown) => {
         console.error('wsgate: internal error during a handshake:', error);
         socket.destroy();
       });
     });
-    server.on('clientError', (_error, socket) => socket.destroy());
+    // CONNECT (a proxy request) is no route of API Gateway's: Node hands it over here, and would drop it unanswered.
+    server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
+      socket.on('error', () => {});
+      refuse(socket, 400, 'Bad Request: CONNECT is not supported');
+    });
+    server.on('clientError', answerClientError);
     events.on('invocation', (r: InvocationRecord) => log(invocationLine(r)));
     events.on('management', (r: ManagementRecord) => log(`${r.time.slice(11, 23)}  ${r.connectionId.padEnd(16)}  @connections ${r.method.padEnd(6)} ${String(r.status)}`));
 
@@ -236,6 +256,7 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
         : startPages(emulator, {
             port: httpPort,
             host: options.host,
+            checkHost,
             extra: [
               scheduleRoutes(config.schedules, (key) => schedules.fire(key)),
               (request, response, next) => (httpEvents.handles(request) ? httpEvents.serve(request, response) : next()),

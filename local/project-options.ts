@@ -9,6 +9,8 @@ const KEYS: Record<string, (value: unknown, key: string) => Partial<EmulatorOpti
   port: (v, k) => ({ port: secondsOrNumber(k, number(v, k)) }),
   httpPort: (v, k) => ({ httpPort: v === false ? false : secondsOrNumber(k, number(v, k)) }),
   host: (v, k) => ({ host: text(v, k) }),
+  allowedHost: (v, k) => ({ allowedHosts: hosts(v, k) }),
+  allowedHosts: (v, k) => ({ allowedHosts: hosts(v, k) }),
   stage: () => ({}), // read with the config itself: the stage decides how its variables resolve
   persist: (v, k) => ({ persistDir: text(v, k) }),
   idleTimeout: (v, k) => ({ idleTimeoutMs: secondsOrNumber(k, number(v, k), 1000) }),
@@ -51,6 +53,13 @@ function number(value: unknown, key: string): number {
 function text(value: unknown, key: string): string {
   if (typeof value === 'string' && value !== '') return value;
   throw new ConfigError('CONFIG_INVALID', `${key} must be a string; got ${JSON.stringify(value)}`);
+}
+
+/** One name or a list of them. */
+function hosts(value: unknown, key: string): string[] {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.every((name) => typeof name === 'string' && name !== '')) return list as string[];
+  throw new ConfigError('CONFIG_INVALID', `${key} must be a host name or a list of them; got ${JSON.stringify(value)}`);
 }
 
 function bool(value: unknown, key: string): boolean {

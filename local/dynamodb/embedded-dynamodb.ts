@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { TableDefinition } from '../model/app-model.ts';
+import { closeLevelIteratorsOnReturn } from './level-iterator-return.ts';
 
 export interface EmbeddedDynamoDb {
   endpoint: string;
@@ -10,6 +11,7 @@ export interface EmbeddedDynamoDb {
 
 /** dynalite in-process on a free loopback port: the real DynamoDB API, in memory or kept in `persistDir`. */
 export async function startEmbeddedDynamoDb(options: { host?: string; persistDir?: string } = {}): Promise<EmbeddedDynamoDb> {
+  closeLevelIteratorsOnReturn(); // or every Query and Scan leaks its iterator (see there)
   if (options.persistDir) mkdirSync(options.persistDir, { recursive: true });
   // Loaded when first needed, as the SDK below: neither is on the path of --help, a bad config, or an external DynamoDB.
   const { default: dynalite } = await import('dynalite');

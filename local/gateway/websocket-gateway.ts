@@ -1,5 +1,4 @@
 import type { EventEmitter } from 'node:events';
-import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -10,6 +9,7 @@ import type { ConnectionInfo, DisconnectRecord, GatewayConnection } from './conn
 import { ConnectionRateLimit } from './connection-rate-limit.ts';
 import { assertFrameLimitSupported, limitFrameSize } from './frame-limits.ts';
 import { runHandshake } from './handshake.ts';
+import { refuse } from './http-refusal.ts';
 import { awsStyleId } from './ids.ts';
 import { LambdaIntegration } from './lambda-integration.ts';
 import { disconnectEvent, messageEvent, upgradeHeaders } from './lambda-events.ts';
@@ -274,13 +274,4 @@ export class WebSocketGateway {
     refuse(socket, status, body);
     connection.finish();
   }
-}
-
-/** Refuses a handshake with an HTTP status, as API Gateway does when $connect or the authorizer says no. */
-function refuse(socket: Duplex, status: number, body: string): void {
-  if (socket.destroyed) return;
-  const payload = JSON.stringify({ message: body || STATUS_CODES[status] || 'Error' });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`,
-  );
 }

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_POST_BYTES } from './connection-management.ts';
 import type { ConnectionManagement } from './connection-management.ts';
+import type { HostCheck } from '../security/allowed-hosts.ts';
+import { callerRefusal } from './caller-checks.ts';
 
 export type { ManagementRecord } from './connection-management.ts';
 export { MAX_POST_BYTES } from './connection-management.ts';
@@ -9,19 +11,24 @@ export { MAX_POST_BYTES } from './connection-management.ts';
  * The `@connections` management API over HTTP, at `/{stage}/@connections/{id}` and `/@connections/{id}`: POST (send a
  * frame), GET (connection facts), DELETE (close). Errors carry `x-amzn-ErrorType`, which SDK v3 reads to throw
  * GoneException, PayloadTooLargeException and ForbiddenException by name (aws-sdk-js-v3's apigatewaymanagementapi model).
+ * Unsigned calls, browsers and other Host names are refused first (see `callerRefusal`).
  */
-export function connectionsApi(management: ConnectionManagement, stage: string) {
+export function connectionsApi(management: ConnectionManagement, stage: string, checkHost: HostCheck) {
   // A caller that hangs up mid-request must not become an unhandled rejection: its response is simply dropped.
   return (request: IncomingMessage, response: ServerResponse): void =>
     void handle(request, response).catch(() => response.destroy());
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? 'GET';
+    // The path without building a URL object per call: this runs for every PostToConnection.
+    const target = request.url ?? '/';
+    const queryAt = target.indexOf('?');
+    const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
     let path: string;
     try {
-      path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+      path = decodeURIComponent(rawPath);
     } catch {
-      path = request.url ?? '/';
+      path = rawPath;
     }
     const match = /^(?:\/([^/]+))?\/@connections\/([^/]+)\/?$/.exec(path);
     const connectionId = match?.[2] ?? '';
@@ -32,6 +39,13 @@ export function connectionsApi(management: ConnectionManagement, stage: string) 
       response.writeHead(status, headers).end(body === undefined ? undefined : JSON.stringify(body));
     };
     const gone = () => answer(410, { message: null }, 'GoneException');
+
+    const refusal = callerRefusal(request, checkHost);
+    if (refusal !== undefined) {
+      request.resume();
+      management.refused(method, connectionId, 403);
+      return answer(403, { message: refusal }, 'ForbiddenException');
+    }
 
     if (!match || (match[1] !== undefined && match[1] !== stage) || !['POST', 'GET', 'DELETE'].includes(method)) {
       request.resume();

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import express from 'express';
 import type { Emulator } from '../emulator.ts';
+import type { HostCheck } from '../security/allowed-hosts.ts';
 import { InspectorFeed } from './inspector-feed.ts';
 
 const here = import.meta.dirname;
@@ -25,7 +26,7 @@ async function bundle(entry: string): Promise<string> {
  */
 export async function startPages(
   emulator: Emulator,
-  options: { port: number; host: string; /** Served after the pages' own paths: the app's HTTP events, trigger routes. */ extra?: express.RequestHandler[] },
+  options: { port: number; host: string; checkHost: HostCheck; /** Served after the pages' own paths: the app's HTTP events, trigger routes. */ extra?: express.RequestHandler[] },
 ): Promise<{ url: string; stop(): Promise<void> }> {
   const [chatJs, inspectorJs] = await Promise.all([bundle('chat/chat.ts'), bundle('inspector/inspector.ts')]);
   const page = (file: string) => readFileSync(join(here, file), 'utf8');
@@ -34,6 +35,13 @@ export async function startPages(
 
   const app = express();
   app.disable('x-powered-by');
+  // Every page, the event feed (every frame, query string and token) and the actions: only for the names this server
+  // is served as, or a page that rebinds its own name to 127.0.0.1 could read and drive them (see allowed-hosts.ts).
+  app.use((req, res, next) => {
+    const refusal = options.checkHost(req.headers.host);
+    if (refusal !== undefined) return void res.status(403).json({ message: refusal });
+    next();
+  });
   app.get('/', (_req, res) => void res.type('html').send(page('chat/index.html')));
   app.get('/inspector', (_req, res) => void res.type('html').send(page('inspector/index.html')));
   app.get('/assets/chat.js', (_req, res) => void res.type('js').send(chatJs));

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../../local/emulator.ts';
+import { signedFetch } from '../../support/signed-fetch.ts';
 import { connectClient } from '../../support/ws-client.ts';
 import { eventSeen, startProject } from '../fixture-projects.ts';
 
@@ -118,12 +119,12 @@ describe('@connections with the real SDK v3 client', () => {
     const listener = (record: { method: string; status: number }) => managed.push({ method: record.method, status: record.status });
     emulator.events.on('management', listener);
     for (const [method, path] of [['GET', '/'], ['PUT', '/test/@connections/AAAAAAAAAAAAAAA='], ['POST', '/test/@connections'], ['GET', '/prod/@connections/AAAAAAAAAAAAAAA=']]) {
-      const response = await fetch(`${origin}${path}`, { method });
+      const response = await signedFetch(`${origin}${path}`, { method });
       expect(response.status, `${method} ${path}`).toBe(403);
       expect(response.headers.get('x-amzn-errortype')).toBe('ForbiddenException');
       expect(await response.json()).toEqual({ message: expect.stringMatching(/^Forbidden/) });
     }
-    const gone = await fetch(`${emulator.connectionsUrl}/@connections/AAAAAAAAAAAAAAA=`, { method: 'DELETE' });
+    const gone = await signedFetch(`${emulator.connectionsUrl}/@connections/AAAAAAAAAAAAAAA=`, { method: 'DELETE' });
     expect([gone.status, gone.headers.get('x-amzn-errortype')]).toEqual([410, 'GoneException']);
     emulator.events.off('management', listener);
     expect(managed).toEqual([
@@ -171,5 +172,43 @@ describe('@connections with the real SDK v3 client', () => {
     expect(await client.next(() => true)).toEqual({ raw: 'bare' });
     bare.destroy();
     client.socket.close();
+  });
+});
+
+describe('@connections refuses what AWS refuses, and web pages', () => {
+  const url = () => `${emulator.connectionsUrl}/@connections/AAAAAAAAAAAAAAA=`;
+
+  it('answers an unsigned request with 403 ForbiddenException "Missing Authentication Token", and delivers nothing', async () => {
+    const { client, connectionId } = await connected('unsigned');
+    const response = await fetch(`${emulator.connectionsUrl}/@connections/${encodeURIComponent(connectionId)}`, { method: 'POST', body: 'forged' });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('x-amzn-errortype')).toBe('ForbiddenException');
+    expect(await response.json()).toEqual({ message: 'Missing Authentication Token' });
+    const signed = await signedFetch(`${emulator.connectionsUrl}/@connections/${encodeURIComponent(connectionId)}`, { method: 'POST', body: 'signed' });
+    expect(signed.status).toBe(200);
+    expect(await client.next(() => true)).toEqual({ raw: 'signed' });
+    expect(client.frames).toEqual([{ raw: 'signed' }]);
+    client.socket.close();
+  });
+
+  it.each([
+    ['a cross-site Origin', { origin: 'https://evil.example' }],
+    ['its own Origin', { origin: 'http://127.0.0.1' }],
+    ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+    ['Sec-Fetch-Site: same-site', { 'sec-fetch-site': 'same-site' }],
+  ])('refuses a browser request (%s) with 403 even when signed', async (_label, headers) => {
+    const response = await signedFetch(url(), { method: 'POST', body: 'x', headers });
+    expect([response.status, response.headers.get('x-amzn-errortype')]).toEqual([403, 'ForbiddenException']);
+    expect((await response.json()).message).toMatch(/^Requests from web pages may not call @connections/);
+  });
+
+  it('refuses a Host it is not served as (DNS rebinding) with 403 saying why, and answers the loopback names', async () => {
+    const refused = await signedFetch(url(), { method: 'GET', headers: { host: 'rebind.example' } });
+    expect([refused.status, refused.headers.get('x-amzn-errortype')]).toEqual([403, 'ForbiddenException']);
+    expect((await refused.json()).message).toMatch(/^Host "rebind\.example" is not a name this server is served as \(127\.0\.0\.1, localhost, \[::1\]\).*--allowed-host rebind\.example/);
+    for (const host of ['localhost', 'LOCALHOST:1', '127.0.0.1:9', '[::1]:3001']) {
+      const response = await signedFetch(url(), { method: 'GET', headers: { host } });
+      expect([host, response.status]).toEqual([host, 410]);
+    }
   });
 });
