@@ -6,7 +6,13 @@ import { nearestName } from './nearest-name.ts';
 /** The usage text, naming the command as the user typed it (see invokedAs). */
 export const usage = (command: string) => `usage: ${command} [options]
 
-  --config PATH        serverless.yml (.yaml .json .js .mjs .cjs .ts) to serve (default ./serverless.yml)
+  --config PATH        serverless.yml (.yaml .json .js .mjs .cjs .ts) to serve
+  --template PATH      a CloudFormation/SAM template to serve (YAML or JSON)
+  --cdk-out DIR        a CDK cloud assembly to serve (the cdk.out/ folder \`cdk synth\` writes)
+  --parameter-overrides "K=V …"
+                       a template's or assembly's Parameters (as the SAM CLI takes them)
+                       With none of --config/--template/--cdk-out, the folder is searched: serverless.*,
+                       then template.yaml|yml|json (or samconfig.toml's template_file), then cdk.out/.
   --port N             WebSocket + @connections port (default 3001; 0 = any free port)
   --http-port N        chat page + inspector port (default 3000; 0 = any free port)
   --stage S            stage (default custom.wsgate.stage, else provider.stage, else dev)
@@ -32,6 +38,9 @@ export const USAGE = usage('wsgate');
 
 const FLAGS = {
   config: { type: 'string' },
+  template: { type: 'string' },
+  'cdk-out': { type: 'string' },
+  'parameter-overrides': { type: 'string' },
   port: { type: 'string' },
   'http-port': { type: 'string' },
   stage: { type: 'string' },
@@ -64,6 +73,9 @@ export function cliOptions(argv: string[], command = 'wsgate'): Partial<Emulator
   if (parsed.version) return 'version';
   return {
     configPath: parsed.config,
+    templatePath: parsed.template,
+    cdkOut: parsed['cdk-out'],
+    parameterOverrides: parsed['parameter-overrides'],
     port: secondsOrNumber('port', parsed.port),
     httpPort: secondsOrNumber('http-port', parsed['http-port']),
     stage: parsed.stage,

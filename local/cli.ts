@@ -30,6 +30,11 @@ async function main(): Promise<void> {
       ...emulator.config.httpRoutes.map((r) => `  ${r.api === 'REST' ? 'REST API' : 'HTTP API'}      ${r.method} ${emulator.httpUrl}${r.api === 'REST' ? `/${emulator.stage}` : ''}${r.path === '$default' ? '/*' : r.path}`),
       ...emulator.config.schedules.map((r) => `  schedule      ${r.name}: ${r.expression}${r.enabled ? '' : ' (disabled)'} -> ${r.functionKey}`),
       ...emulator.config.streams.map((r) => `  stream        ${r.tableName} (${r.viewType}) -> ${r.functionKey}`),
+      ...emulator.additionalApis.flatMap((api) => [
+        `and ${api.config.apiName} (stage ${api.stage}; routes ${[...api.config.routes.keys()].join(', ')})`,
+        `  WebSocket     ${api.wsUrl}`,
+        `  @connections  ${api.connectionsUrl}/@connections/{connectionId}`,
+      ]),
     ].join('\n'),
   );
   const shutdown = () => {

@@ -1,7 +1,16 @@
 /** Everything `startEmulator` takes; each has a documented default. */
 export interface EmulatorOptions {
-  /** The serverless.yml to serve. Default `./serverless.yml`. */
+  /**
+   * The serverless.yml to serve. Default `./serverless.yml` — when none of `configPath`, `templatePath`, `cdkOut` is
+   * given, the project is found in the working folder (serverless.yml first, then a SAM template, then cdk.out/).
+   */
   configPath: string;
+  /** A CloudFormation/SAM template to serve instead (YAML or JSON). */
+  templatePath?: string;
+  /** A CDK cloud assembly (`cdk.out/` from `cdk synth`) to serve instead. */
+  cdkOut?: string;
+  /** A template's or assembly's parameters, as `--parameter-overrides` takes them: `Key=Value …`, or an object. */
+  parameterOverrides?: string | Record<string, string>;
   /** WebSocket + @connections port; 0 picks a free one. Default 3001. */
   port: number;
   /** Serve the browser pages on this port (0 picks a free one). Default: none (the CLI serves them on 3000). */
@@ -59,7 +68,7 @@ export const EMULATOR_DEFAULTS: Readonly<EmulatorOptions> = {
   log: (line) => console.log(line),
 };
 
-const OPTIONAL_KEYS = ['httpPort', 'stage', 'persistDir', 'dynamodbEndpoint'] as const;
+const OPTIONAL_KEYS = ['httpPort', 'stage', 'persistDir', 'dynamodbEndpoint', 'templatePath', 'cdkOut', 'parameterOverrides'] as const;
 
 /**
  * Merges options over the defaults (an `undefined` value keeps the default); an unknown key or an invalid value fails
@@ -83,6 +92,10 @@ export function emulatorOptions(given: Partial<EmulatorOptions> = {}): EmulatorO
   if (typeof options.connectionsPerSecond !== 'number' || !(options.connectionsPerSecond >= 1)) fail('connectionsPerSecond', 'a number ≥ 1 (Infinity for no limit)');
   if (typeof options.scheduleSpeed !== 'number' || !Number.isFinite(options.scheduleSpeed) || options.scheduleSpeed <= 0) fail('scheduleSpeed', 'a positive number (1 is real time)');
   if (typeof options.configPath !== 'string' || options.configPath === '') fail('configPath', 'the path of a serverless.yml');
+  for (const key of ['templatePath', 'cdkOut'] as const) if (options[key] !== undefined && (typeof options[key] !== 'string' || options[key] === '')) fail(key, 'a path');
+  if (options.parameterOverrides !== undefined && typeof options.parameterOverrides !== 'string' && (typeof options.parameterOverrides !== 'object' || options.parameterOverrides === null)) {
+    fail('parameterOverrides', 'a "Key=Value …" string or an object of strings');
+  }
   if (typeof options.host !== 'string' || options.host === '') fail('host', 'an interface address such as 127.0.0.1');
   if (!Array.isArray(options.allowedHosts) || !options.allowedHosts.every((h) => typeof h === 'string' && /^\.?[^\s/?#@]+$/.test(h))) {
     fail('allowedHosts', 'a list of host names such as ["app", ".example.test"]');

@@ -6,7 +6,7 @@ import { relative } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { apiIdFor, executeApiDomain } from './model/api-id.ts';
 import { ConfigError } from './model/config-error.ts';
-import { loadConfig } from './readers/serverless/load-config.ts';
+import { readProject } from './readers/read-project.ts';
 import type { EmulatorConfig } from './model/app-model.ts';
 import { createTables, startEmbeddedDynamoDb } from './dynamodb/embedded-dynamodb.ts';
 import { emulatorOptions } from './emulator-options.ts';
@@ -93,6 +93,11 @@ export interface Emulator {
    * or `enabled`; resolves when the runs have ended. A function without a schedule event rejects with a TypeError.
    */
   trigger(functionKey: string): Promise<void>;
+  /**
+   * The project's other WebSocket APIs (a template or CDK assembly may declare several), each on its own port — the
+   * next ports after `port`, or free ones when `port` is 0 — sharing this one's DynamoDB. Empty for one API.
+   */
+  additionalApis: Emulator[];
   /** Closes every connection (running $disconnect), the servers, the embedded DynamoDB and the watchers. Idempotent. */
   stop(): Promise<void>;
 }
@@ -109,7 +114,14 @@ export interface Emulator {
  */
 export async function startEmulator(given: Partial<EmulatorOptions> = {}, callerDefaults: Partial<EmulatorOptions> = {}): Promise<Emulator> {
   const asGiven = emulatorOptions(given); // bad options fail before the config is read
-  const read = await loadConfig(asGiven.configPath, { stage: asGiven.stage });
+  const read = await readProject({
+    // Nothing chosen: the project is found in the working folder (a serverless config first, as before).
+    configPath: given.configPath,
+    templatePath: asGiven.templatePath,
+    cdkOut: asGiven.cdkOut,
+    parameterOverrides: asGiven.parameterOverrides,
+    stage: asGiven.stage,
+  });
   // Layers, lowest first: the defaults, the caller's own defaults (the CLI serves pages on 3000), the project's
   // custom.wsgate, then what was given (flags). Environment values merge key by key in the same order.
   const project = projectOptions(read.localSettings);
@@ -123,7 +135,25 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
   const log = options.log === false ? () => {} : options.log;
   const config = withEnvironmentOverrides(read, options.environment);
   for (const warning of config.warnings) log(`warning: ${warning}`);
+  const emulator = await serveApi(config, options, log, true);
+  try {
+    for (const [index, extra] of (config.additionalApis ?? []).entries()) {
+      const port = options.port === 0 ? 0 : options.port + index + 1;
+      emulator.additionalApis.push(await serveApi(withEnvironmentOverrides(extra, options.environment), { ...options, port, httpPort: false, dynamodbEndpoint: emulator.dynamodbEndpoint }, log, false));
+    }
+  } catch (error) {
+    await emulator.stop();
+    throw error;
+  }
+  return emulator;
+}
 
+/**
+ * Serves one WebSocket API. Handlers share one process, so only the first API sets
+ * `AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI`: code of the others posts to `https://{domainName}/{stage}` from its
+ * event, as AWS's samples do.
+ */
+async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: (line: string) => void, first: boolean): Promise<Emulator> {
   const cleanup: (() => Promise<void> | void)[] = [];
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -159,8 +189,7 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
     cleanup.push(
       // With streams, the handlers must write through the proxy even when the user chose the DynamoDB.
       applyEnvironment(streams ? { ...environment, AWS_ENDPOINT_URL_DYNAMODB: handlersDynamo } : environment, {
-        AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: connectionsUrl,
-        AWS_ENDPOINT_URL_LAMBDA: `http://${origin}`,
+        ...(first ? { AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: connectionsUrl, AWS_ENDPOINT_URL_LAMBDA: `http://${origin}` } : {}),
         AWS_ENDPOINT_URL_DYNAMODB: handlersDynamo,
         AWS_REGION: config.region,
         AWS_ACCESS_KEY_ID: 'wsgate-local',
@@ -241,8 +270,12 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
       listConnections: () => gateway.list(),
       disconnect: (connectionId) => management.delete(connectionId),
       post: (connectionId, data) => management.post(connectionId, data),
+      additionalApis: [],
       stop,
     };
+    cleanup.push(async () => {
+      for (const other of emulator.additionalApis) await other.stop();
+    });
 
     // Tables, handlers and pages get ready side by side. Every handler is loaded now: a missing export fails the
     // start, and the first event does not pay for the import.

@@ -76,6 +76,13 @@ export interface EmulatorConfig {
   /** The emulator's own options as the project sets them (serverless.yml's `custom.wsgate`), read by the emulator. */
   localSettings?: LocalSettings;
   warnings: string[];
+  /** The API's name in its source (a template's logical id), when the source can declare several. */
+  apiName?: string;
+  /**
+   * The source's other WebSocket APIs (a template or assembly may declare several), each served on its own port
+   * next to this one and sharing its DynamoDB; they carry no tables or warnings of their own (this config has them).
+   */
+  additionalApis?: EmulatorConfig[];
 }
 
 /** Options for the emulator itself, written in the project's config; `where` names their place for messages. */
