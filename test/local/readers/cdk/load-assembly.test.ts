@@ -1,0 +1,97 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../../../local/emulator.ts';
+import type { Emulator } from '../../../../local/emulator.ts';
+import { loadAssembly } from '../../../../local/readers/cdk/load-assembly.ts';
+import { projectsDir } from '../../fixture-projects.ts';
+import { cdkSynth } from '../../../support/cdk-synth.ts';
+import { connectClient } from '../../../support/ws-client.ts';
+import type { TestClient } from '../../../support/ws-client.ts';
+
+/** A CDK app (WebSocketApi, WebSocketStage, WebSocketLambdaIntegration, WebSocketLambdaAuthorizer, a Table), synthesized by the real `cdk synth`. */
+describe('a CDK cloud assembly', () => {
+  let assembly: { cdkOut: string; remove(): void };
+  let emulator: Emulator;
+  const clients: TestClient[] = [];
+  const connect = async (token: string) => {
+    const client = await connectClient(`${emulator.wsUrl}?token=${token}`);
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    assembly = await cdkSynth(join(projectsDir, 'cdk-chat'));
+    emulator = await startEmulator({ cdkOut: assembly.cdkOut, port: 0, log: false, watch: false });
+  }, 240_000); // `cdk synth` loads all of aws-cdk-lib
+  afterAll(async () => {
+    for (const client of clients) client.socket.terminate();
+    await emulator?.stop();
+    assembly?.remove();
+  });
+
+  it('reads the stack from manifest.json and each function from its asset folder', () => {
+    const { config } = emulator;
+    expect(config.service).toBe('CdkChat');
+    expect(emulator.stage).toBe('dev');
+    expect([...config.routes.keys()].sort()).toEqual(['$connect', '$disconnect', 'sendmessage', 'whoami']);
+    const connectRoute = config.routes.get('$connect')!;
+    expect(connectRoute.handler.file).toMatch(new RegExp(`^${assembly.cdkOut}/asset\\.[0-9a-f]{64}/connect\\.js$`));
+    expect(connectRoute).toMatchObject({ memorySize: 256, timeoutMs: 3_000, authorizer: { identitySources: [{ in: 'querystring', name: 'token' }] } });
+    expect(connectRoute.authorizer!.handler.exportName).toBe('handler');
+    expect(config.routes.get('whoami')!.routeResponse).toBe(true);
+    expect(config.routes.get('sendmessage')!.routeResponse).toBe(false);
+    const [table] = config.tables;
+    expect(table!.tableName).toMatch(/^Connections[0-9A-F]{8}$/);
+    expect(connectRoute.environment).toEqual({ TABLE_NAME: table!.tableName });
+    expect(config.warnings).toEqual([]);
+  });
+
+  it('runs the authorizer: Deny is 403, Allow passes its context to every route', async () => {
+    await expect(connectClient(`${emulator.wsUrl}?token=bad`)).rejects.toMatchObject({ statusCode: 403 });
+    await expect(connectClient(emulator.wsUrl)).rejects.toMatchObject({ statusCode: 401 });
+    const ada = await connect('good-ada');
+    ada.send({ action: 'whoami' });
+    expect(await ada.next((f) => f.name !== undefined)).toMatchObject({ name: 'ada', connectionId: expect.stringMatching(/=$/) });
+  });
+
+  it('stores connections in the table, broadcasts through the SDK, and deletes on disconnect', async () => {
+    const table = emulator.config.tables[0]!.tableName;
+    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: emulator.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+    const names = async () => ((await documents.send(new ScanCommand({ TableName: table }))).Items ?? []).map((item) => item.name as string).sort();
+    const bob = await connect('good-bob');
+    const cy = await connect('good-cy');
+    expect(await names()).toEqual(expect.arrayContaining(['bob', 'cy']));
+    bob.send({ action: 'sendmessage', text: 'hello' });
+    expect(await cy.next((f) => f.text === 'hello')).toEqual({ from: 'bob', text: 'hello' });
+    expect(await bob.next((f) => f.text === 'hello')).toEqual({ from: 'bob', text: 'hello' });
+    cy.socket.close();
+    await expect.poll(names, { timeout: 5_000 }).not.toContain('cy');
+    const sdk = new ApiGatewayManagementApiClient({ endpoint: emulator.connectionsUrl, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const ids = ((await documents.send(new ScanCommand({ TableName: table }))).Items ?? []).filter((item) => item.name === 'bob').map((item) => item.connectionId as string);
+    await sdk.send(new PostToConnectionCommand({ ConnectionId: ids[0]!, Data: JSON.stringify({ text: 'from the SDK' }) }));
+    expect(await bob.next((f) => f.text === 'from the SDK')).toEqual({ text: 'from the SDK' });
+  });
+
+  it('reads a second stack with its own WebSocket API as an additional API', () => {
+    // The same stack copied under another name, as a two-stack app would synthesize.
+    const copy = mkdtempSync(join(tmpdir(), 'wsgate-cdk-two-'));
+    try {
+      cpSync(assembly.cdkOut, copy, { recursive: true });
+      const manifest = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8'));
+      manifest.artifacts.Second = { ...manifest.artifacts.CdkChat, properties: { ...manifest.artifacts.CdkChat.properties, stackName: 'SecondChat' } };
+      writeFileSync(join(copy, 'manifest.json'), JSON.stringify(manifest));
+      const [first, second] = loadAssembly(copy);
+      expect([first!.service, second!.service]).toEqual(['CdkChat', 'SecondChat']);
+      expect(second!.routes.get('$connect')!.functionName).toMatch(/^SecondChat-Connect/);
+      expect(second!.tables).toEqual([]);
+      expect(first!.tables).toHaveLength(2);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});
