@@ -26,4 +26,9 @@ describe('cliOptions', () => {
   it('suggests nothing for a flag like no other', () => {
     expect(() => cliOptions(['--completely-different'])).toThrow(expect.objectContaining({ message: expect.not.stringContaining('Did you mean') }));
   });
+
+  it('takes --template, --cdk-out and --parameter-overrides', () => {
+    expect(cliOptions(['--template', 'infra/template.yaml', '--parameter-overrides', 'A=1 B=2'])).toMatchObject({ templatePath: 'infra/template.yaml', parameterOverrides: 'A=1 B=2' });
+    expect(cliOptions(['--cdk-out', 'cdk.out'])).toMatchObject({ cdkOut: 'cdk.out', configPath: undefined });
+  });
 });

@@ -34,3 +34,29 @@ describe('cloudFormationString', () => {
     },
   );
 });
+
+describe('cloudFormationString with what a template reader knows', () => {
+  const known = {
+    ...facts,
+    refs: new Map([['Env', 'prod'], ['OnConnect', 'chat-OnConnect']]),
+    attributes: new Map([['OnConnect.Arn', 'arn:aws:lambda:eu-west-1:000000000000:function:chat-OnConnect']]),
+    conditions: new Map([['IsProd', true]]),
+  };
+
+  it.each([
+    [{ Ref: 'Env' }, 'prod'],
+    [{ 'Fn::GetAtt': 'OnConnect.Arn' }, 'arn:aws:lambda:eu-west-1:000000000000:function:chat-OnConnect'],
+    [{ 'Fn::Sub': 'functions/${OnConnect.Arn}/invocations' }, 'functions/arn:aws:lambda:eu-west-1:000000000000:function:chat-OnConnect/invocations'],
+    [{ 'Fn::Join': ['/', ['integrations', { Ref: 'OnConnect' }]] }, 'integrations/chat-OnConnect'],
+    [{ 'Fn::Select': [1, { 'Fn::Split': [',', 'a,b,c'] }] }, 'b'],
+    [{ 'Fn::If': ['IsProd', 'big', 'small'] }, 'big'],
+    [{ 'Fn::Sub': '${!Literal}-${Env}' }, '${Literal}-prod'],
+    [{ Ref: 'AWS::StackId' }, 'arn:aws:cloudformation:eu-west-1:000000000000:stack/chat-dev/00000000-0000-0000-0000-000000000000'],
+  ])('%j -> %s', (value, expected) => {
+    expect(cloudFormationString(value, known)).toBe(expected);
+  });
+
+  it.each([[{ 'Fn::If': ['Unknown', 'a', 'b'] }], [{ 'Fn::GetAtt': ['OnConnect', 'Version'] }], [{ 'Fn::Select': [5, ['a']] }]])('cannot resolve %j', (value) => {
+    expect(cloudFormationString(value, known)).toBeUndefined();
+  });
+});
