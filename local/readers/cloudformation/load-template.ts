@@ -73,6 +73,11 @@ export function loadTemplate(templatePath: string, options: TemplateOptions = {}
     routes: api.routes,
     functions: functions.runnable,
     tables: index === 0 ? tables : [],
+    // A template's event sources (SAM Events, AWS::Lambda::EventSourceMapping, rules) are not read yet: each SAM
+    // Events entry is a warning (template-functions.ts).
+    httpRoutes: [],
+    schedules: [],
+    streams: [],
     warnings: index === 0 ? warnings : [],
     apiName: api.logicalId,
   }));

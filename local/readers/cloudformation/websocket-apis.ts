@@ -170,7 +170,7 @@ function authorizerOf(
   return { ...context.functionOf(properties.AuthorizerUri, `${where}.AuthorizerUri`), identitySources };
 }
 
-/** API Gateway resources the emulator reads past: each is said once. */
+/** Resources the emulator reads past: each is said once. */
 const NOT_EMULATED: Record<string, string> = {
   'AWS::ApiGatewayV2::DomainName': 'custom domain names are not emulated; connect to the local URL',
   'AWS::ApiGatewayV2::ApiMapping': 'API mappings of custom domains are not emulated',
@@ -183,6 +183,9 @@ const NOT_EMULATED: Record<string, string> = {
   'AWS::Serverless::Api': 'REST APIs are not served (wsgate emulates WebSocket APIs)',
   'AWS::Serverless::HttpApi': 'HTTP APIs are not served (wsgate emulates WebSocket APIs)',
   'AWS::ApiGateway::RestApi': 'REST APIs are not served (wsgate emulates WebSocket APIs)',
+  'AWS::Lambda::EventSourceMapping': "a template's event source mappings are not read; nothing invokes the function from it",
+  'AWS::Events::Rule': "a template's EventBridge rules are not read; nothing invokes a function on its schedule",
+  'AWS::Scheduler::Schedule': "a template's schedules are not read; nothing invokes a function on it",
 };
 
 /** A stable stand-in for the id API Gateway would give the API: 10 lowercase letters and digits. */
