@@ -71,7 +71,7 @@ export interface Emulator {
   /** Lambda's Invoke API (`AWS_ENDPOINT_URL_LAMBDA` in the handlers' environment): `http://HOST:PORT`. */
   lambdaUrl: string;
   stage: string;
-  /** The serverless.yml as the emulator read it: routes, functions, tables. */
+  /** The project as the emulator read it (serverless.yml, a template or a CDK assembly): routes, functions, tables. */
   config: EmulatorConfig;
   /**
    * The DynamoDB the handlers use: the embedded dynalite's URL, or the endpoint given — or, when the app has DynamoDB
