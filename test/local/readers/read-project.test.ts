@@ -50,31 +50,31 @@ describe('findProject', () => {
 });
 
 describe('readProject', () => {
-  it('reads what it finds, with a warning naming what it did not serve', () => {
+  it('reads what it finds, with a warning naming what it did not serve', async () => {
     const dir = folder({ 'serverless.yml': SERVERLESS, 'template.yaml': TEMPLATE, 'h.ts': 'export const handler = async () => ({ statusCode: 200 });' });
-    const config = readProject({ dir });
+    const config = await readProject({ dir });
     expect(config.service).toBe('s');
     expect(config.warnings).toEqual(['also found template.yaml (template); serving serverless.yml. Pass --template to serve the other']);
-    expect(readProject({ templatePath: join(dir, 'template.yaml') }).routes.get('$default')?.functionKey).toBe('Fn');
+    expect((await readProject({ templatePath: join(dir, 'template.yaml') })).routes.get('$default')?.functionKey).toBe('Fn');
   });
 
-  it('takes the stack name, region and parameter overrides from samconfig.toml', () => {
+  it('takes the stack name, region and parameter overrides from samconfig.toml', async () => {
     const dir = folder({
       'samconfig.toml': 'version = 0.1\n[default.global.parameters]\nstack_name = "chat-stack"\nregion = "eu-west-1"\n[default.deploy.parameters]\nparameter_overrides = "Name=fromconfig"\n',
       'template.yaml': `Parameters: { Name: { Type: String } }\n${TEMPLATE.replace('Handler: h.handler', 'Handler: h.handler, Environment: { Variables: { NAME: !Ref Name, STACK: !Ref AWS::StackName, REGION: !Ref AWS::Region } }')}`,
       'h.ts': 'export const handler = async () => ({ statusCode: 200 });',
     });
-    expect(readProject({ dir }).routes.get('$default')?.environment).toEqual({ NAME: 'fromconfig', STACK: 'chat-stack', REGION: 'eu-west-1' });
-    expect(readProject({ dir, parameterOverrides: 'Name=fromflag' }).routes.get('$default')?.environment.NAME).toBe('fromflag');
+    expect((await readProject({ dir })).routes.get('$default')?.environment).toEqual({ NAME: 'fromconfig', STACK: 'chat-stack', REGION: 'eu-west-1' });
+    expect((await readProject({ dir, parameterOverrides: 'Name=fromflag' })).routes.get('$default')?.environment.NAME).toBe('fromflag');
   });
 
   it.each([
     [{ configPath: 'a.yml', templatePath: 'b.yaml' }, 'CONFIG_INVALID', /choose one project: --config and --template/],
-    [{ dir: join(scratch, 'empty') }, 'CONFIG_NOT_FOUND', /no project in .*looked for serverless\.yml, serverless\.yaml, template\.yaml, .*cdk\.out\/\. Pass --config, --template or --cdk-out/],
+    [{ dir: join(scratch, 'empty') }, 'CONFIG_NOT_FOUND', /no project in .*looked for serverless\.yml, serverless\.yaml, .*template\.yaml, .*cdk\.out\/\. Pass --config, --template or --cdk-out/],
     [{ cdkOut: join(scratch, 'nowhere') }, 'CONFIG_NOT_FOUND', /has no manifest\.json: run `cdk synth` first/],
-  ])('fails clearly for %j', (selection, code, message) => {
+  ])('fails clearly for %j', async (selection, code, message) => {
     mkdirSync(join(scratch, 'empty'), { recursive: true });
-    expect(() => readProject(selection)).toThrow(expect.objectContaining({ code, message: expect.stringMatching(message) }));
+    await expect(readProject(selection)).rejects.toThrow(expect.objectContaining({ code, message: expect.stringMatching(message) }));
   });
 });
 
