@@ -150,8 +150,7 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
 
 /**
  * Serves one WebSocket API. Handlers share one process, so only the first API sets
- * `AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI`: code of the others posts to `https://{domainName}/{stage}` from its
- * event, as AWS's samples do.
+ * `AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI` (a second would take it over for every handler).
  */
 async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: (line: string) => void, first: boolean): Promise<Emulator> {
   const cleanup: (() => Promise<void> | void)[] = [];

@@ -80,5 +80,6 @@ export function loadTemplate(templatePath: string, options: TemplateOptions = {}
     streams: [],
     warnings: index === 0 ? warnings : [],
     apiName: api.logicalId,
+    apiId: api.apiId,
   }));
 }

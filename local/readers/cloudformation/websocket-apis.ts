@@ -1,4 +1,5 @@
 import type { AuthorizerConfig, FunctionFacts, IdentitySource, RouteConfig } from '../../model/app-model.ts';
+import { apiIdFor, executeApiDomain } from '../../model/api-id.ts';
 import { ConfigError } from '../../model/config-error.ts';
 import { cloudFormationString } from './cloudformation-values.ts';
 import type { StackFacts } from './cloudformation-values.ts';
@@ -8,6 +9,8 @@ import type { TemplateResource } from './template-file.ts';
 /** One `AWS::ApiGatewayV2::Api` with `ProtocolType: WEBSOCKET`, as the gateway serves it. */
 export interface WebSocketApiModel {
   logicalId: string;
+  /** What `Ref` of the API gives, and the id in its events' `apiId` and `domainName`. */
+  apiId: string;
   name: string;
   stage: string;
   routeSelectionExpression: string;
@@ -22,7 +25,13 @@ export function registerApiIds(resources: Resources, facts: StackFacts): void {
     if (!resource.Type.startsWith('AWS::ApiGatewayV2::')) continue;
     if (resource.Type === 'AWS::ApiGatewayV2::Stage') {
       facts.refs!.set(logicalId, cloudFormationString(resource.Properties?.StageName, facts) ?? logicalId);
-    } else facts.refs!.set(logicalId, resource.Type === 'AWS::ApiGatewayV2::Api' ? apiIdOf(logicalId) : logicalId);
+    } else if (resource.Type === 'AWS::ApiGatewayV2::Api') {
+      // Fixed per stack, API and region, as the serverless reader's is per service, stage and region.
+      const apiId = apiIdFor(facts.stackName, logicalId, facts.region);
+      facts.refs!.set(logicalId, apiId);
+      facts.attributes!.set(`${logicalId}.ApiId`, apiId);
+      facts.attributes!.set(`${logicalId}.ApiEndpoint`, `wss://${executeApiDomain(apiId, facts.region)}`);
+    } else facts.refs!.set(logicalId, logicalId);
   }
 }
 
@@ -40,7 +49,7 @@ export function webSocketApis(
   const { facts, warn } = at;
   const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
   const idOf = (value: unknown) => cloudFormationString(value, facts);
-  const logicalIdOfApi = new Map(ofType('AWS::ApiGatewayV2::Api').map(([logicalId]) => [apiIdOf(logicalId), logicalId]));
+  const logicalIdOfApi = new Map(ofType('AWS::ApiGatewayV2::Api').map(([logicalId]) => [facts.refs!.get(logicalId)!, logicalId]));
   const apiOf = (properties: Record<string, any> | undefined) => logicalIdOfApi.get(idOf(properties?.ApiId) ?? '');
 
   const functionByName = new Map<string, string>();
@@ -127,7 +136,7 @@ export function webSocketApis(
       warn(`${where} has no route wsgate can serve; it is left out`);
       continue;
     }
-    apis.push({ logicalId: apiLogicalId, name: idOf(properties.Name) ?? apiLogicalId, stage, routeSelectionExpression, routes });
+    apis.push({ logicalId: apiLogicalId, apiId: facts.refs!.get(apiLogicalId)!, name: idOf(properties.Name) ?? apiLogicalId, stage, routeSelectionExpression, routes });
   }
   return apis;
 }
@@ -187,10 +196,3 @@ const NOT_EMULATED: Record<string, string> = {
   'AWS::Events::Rule': "a template's EventBridge rules are not read; nothing invokes a function on its schedule",
   'AWS::Scheduler::Schedule': "a template's schedules are not read; nothing invokes a function on it",
 };
-
-/** A stable stand-in for the id API Gateway would give the API: 10 lowercase letters and digits. */
-function apiIdOf(logicalId: string): string {
-  let hash = 2166136261;
-  for (const char of logicalId) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0;
-  return (hash.toString(36) + logicalId.toLowerCase().replace(/[^a-z0-9]/g, '')).padEnd(10, '0').slice(0, 10);
-}
