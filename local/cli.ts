@@ -37,17 +37,41 @@ async function main(): Promise<void> {
       ]),
     ].join('\n'),
   );
-  const shutdown = () => {
-    void emulator.stop().then(() => process.exit(0));
-  };
+  stopEmulator = () => emulator.stop();
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+}
+
+let stopEmulator = async (): Promise<void> => {};
+let stopping = false;
+function shutdown(): void {
+  if (stopping) return;
+  stopping = true;
+  void stopEmulator().finally(() => process.exit(0));
+}
+
+/**
+ * Whoever reads our output went away (a closed terminal, a parent that died): every later write fails with EPIPE.
+ * Reporting that failure is itself a write, so without this the error handler below would loop forever at full CPU
+ * in an orphaned process. Nothing can be told to anyone any more: stop as on Ctrl-C.
+ */
+function isClosedOutput(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
+}
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (isClosedOutput(error)) shutdown();
+    else throw error;
+  });
 }
 
 // Handlers run in this process: a stray rejection or a throw from a handler's timer is logged, never fatal, so the
 // emulator keeps serving every other connection (on AWS it would only have failed that one invocation).
 process.on('unhandledRejection', (reason) => console.error('wsgate: unhandled rejection (from a handler?):', reason));
-process.on('uncaughtException', (error) => console.error('wsgate: uncaught exception (from a handler?):', error));
+process.on('uncaughtException', (error) => {
+  if (isClosedOutput(error)) shutdown();
+  else console.error('wsgate: uncaught exception (from a handler?):', error);
+});
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof TypeError) console.error(`wsgate: ${error.message}`);

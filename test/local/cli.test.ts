@@ -86,6 +86,40 @@ describe('the CLI', () => {
     expect(await exited).toBe(0);
   });
 
+  it('stops when whoever reads its output goes away (EPIPE), instead of looping on the error of reporting it', async () => {
+    const child = spawn(process.execPath, cliArgs(['--config', join(projectsDir, 'behaviour', 'serverless.yml'), '--port', '0', '--http-port', '0']), {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      const wsUrl = await new Promise<string>((resolve, reject) => {
+        let stdout = '';
+        const timer = setTimeout(() => reject(new Error(`no WebSocket URL within 15 s:\n${stdout}`)), 15_000);
+        child.stdout.on('data', (chunk) => {
+          stdout += chunk;
+          const url = /WebSocket\s+(ws:\/\/127\.0\.0\.1:\d+\/test)\n/.exec(stdout)?.[1];
+          if (url) {
+            clearTimeout(timer);
+            resolve(url);
+          }
+        });
+      });
+      // The parent stops reading, as a test runner killed mid-test does: the event line of the next connection
+      // cannot be written any more.
+      child.stdout.destroy();
+      child.stderr.destroy();
+      const client = await connectClient(wsUrl);
+      const closed = new Promise<number>((resolve) => client.socket.once('close', resolve));
+      const code = await Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 15_000))]);
+      expect(code).toBe(0);
+      // It stopped as on Ctrl-C: its clients were closed, not left hanging.
+      expect(await closed).toBe(1001);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('exits 1 with "wsgate: <what to fix>" on bad config and bad flags', async () => {
     const python = file('python.yml', 'service: s\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n  f:\n    handler: h.main\n    events:\n      - websocket: $default\n');
     const yaml = file('broken.yml', 'service: s\nprovider:\n  name: aws\n   runtime: nodejs22.x\n');
