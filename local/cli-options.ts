@@ -26,6 +26,12 @@ export const usage = (command: string) => `usage: ${command} [options]
   --env KEY=VALUE      set KEY in every function's environment, over the config (repeatable)
   --no-watch           do not reload handlers when their files change
   --no-intercept       do not route the handlers' requests for AWS hostnames to the emulator
+  --isolate            run each function in execution environments of its own, as Lambda does (worker threads;
+                       the two flags below apply to it); default: handlers in the emulator's process
+  --no-warm            do not start one environment per function after the start (see every cold start)
+  --max-concurrency N  execution environments per function at most (default 10; more invocations queue)
+  --unordered          run a connection's frames concurrently, as API Gateway may (default: one at a time, in order)
+  --log-format F       text (default) or json (one object per line)
   -v, --version        print wsgate's version
   -h, --help           this text
 
@@ -53,6 +59,11 @@ const FLAGS = {
   env: { type: 'string', multiple: true },
   'no-watch': { type: 'boolean' },
   'no-intercept': { type: 'boolean' },
+  isolate: { type: 'boolean' },
+  'no-warm': { type: 'boolean' },
+  'max-concurrency': { type: 'string' },
+  unordered: { type: 'boolean' },
+  'log-format': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -88,7 +99,24 @@ export function cliOptions(argv: string[], command = 'wsgate'): Partial<Emulator
     environment: parsed.env === undefined ? undefined : environmentPairs(parsed.env),
     watch: parsed['no-watch'] ? false : undefined,
     intercept: parsed['no-intercept'] ? false : undefined,
+    isolation: parsed.isolate ? 'environments' : undefined,
+    warm: parsed['no-warm'] ? false : undefined,
+    maxConcurrency: concurrency(parsed['max-concurrency']),
+    orderedFrames: parsed.unordered ? false : undefined,
+    logFormat: logFormat(parsed['log-format']),
   };
+}
+
+function concurrency(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError('CONFIG_INVALID', `--max-concurrency must be a whole number ≥ 1; got "${value}"`);
+  return n;
+}
+
+function logFormat(value: string | undefined): 'text' | 'json' | undefined {
+  if (value === undefined || value === 'text' || value === 'json') return value;
+  throw new ConfigError('CONFIG_INVALID', `--log-format must be text or json; got "${value}"`);
 }
 
 /** A flag's number; with a scale, seconds as milliseconds (and 0 seconds refused). */

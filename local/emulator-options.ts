@@ -50,6 +50,29 @@ export interface EmulatorOptions {
   intercept: boolean;
   /** One readable line per event; false is silent. Default `console.log`. */
   log: ((line: string) => void) | false;
+  /** `text` for people, `json` (one object per line, Lambda's field names) for machines. Default `text`. */
+  logFormat: 'text' | 'json';
+  /** ANSI colours in text lines. Default: on when `log` is the default and stdout is a terminal, off with NO_COLOR. */
+  color?: boolean;
+  /**
+   * `in-process` (default for now): handlers are imported into the emulator's process and share its `process.env`.
+   * `environments`: each function runs in execution environments of its own (worker threads), as on Lambda; the
+   * options below apply to it.
+   */
+  isolation: 'in-process' | 'environments';
+  /** Execution environments per function at most (a function's reservedConcurrency lowers it); more invocations queue. Default 10. */
+  maxConcurrency: number;
+  /** Start one environment per function in the background after the start, and again after an edit. Default true. */
+  warm: boolean;
+  /** An execution environment idle this long is ended (one per function stays while `warm`). Default 600,000 (10 min). */
+  environmentIdleMs: number;
+  /**
+   * Frames of one connection run one after the other, in order (default true). API Gateway gives no such promise: its
+   * integrations of one connection can run concurrently and finish out of order; false does that.
+   */
+  orderedFrames: boolean;
+  /** Modules every execution environment imports before its handler (absolute paths or file: URLs). Default none. */
+  preload: string[];
 }
 
 export const EMULATOR_DEFAULTS: Readonly<EmulatorOptions> = {
@@ -66,9 +89,16 @@ export const EMULATOR_DEFAULTS: Readonly<EmulatorOptions> = {
   environment: {},
   intercept: true,
   log: (line) => console.log(line),
+  logFormat: 'text',
+  isolation: 'in-process',
+  maxConcurrency: 10,
+  warm: true,
+  environmentIdleMs: 600_000,
+  orderedFrames: true,
+  preload: [],
 };
 
-const OPTIONAL_KEYS = ['httpPort', 'stage', 'persistDir', 'dynamodbEndpoint', 'templatePath', 'cdkOut', 'parameterOverrides'] as const;
+const OPTIONAL_KEYS = ['httpPort', 'stage', 'persistDir', 'dynamodbEndpoint', 'templatePath', 'cdkOut', 'parameterOverrides', 'color'] as const;
 
 /**
  * Merges options over the defaults (an `undefined` value keeps the default); an unknown key or an invalid value fails
@@ -86,7 +116,7 @@ export function emulatorOptions(given: Partial<EmulatorOptions> = {}): EmulatorO
   const isPort = (value: unknown) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65_535;
   if (!isPort(options.port)) fail('port', 'a port number from 0 to 65535');
   if (options.httpPort !== undefined && options.httpPort !== false && !isPort(options.httpPort)) fail('httpPort', 'a port number from 0 to 65535, or false');
-  for (const key of ['idleTimeoutMs', 'maxDurationMs', 'integrationTimeoutMs'] as const) {
+  for (const key of ['idleTimeoutMs', 'maxDurationMs', 'integrationTimeoutMs', 'environmentIdleMs'] as const) {
     if (typeof options[key] !== 'number' || !Number.isFinite(options[key]) || options[key] <= 0) fail(key, 'a positive number of milliseconds');
   }
   if (typeof options.connectionsPerSecond !== 'number' || !(options.connectionsPerSecond >= 1)) fail('connectionsPerSecond', 'a number ≥ 1 (Infinity for no limit)');
@@ -106,7 +136,14 @@ export function emulatorOptions(given: Partial<EmulatorOptions> = {}): EmulatorO
   if (options.dynamodbEndpoint !== undefined && (typeof options.dynamodbEndpoint !== 'string' || !/^https?:\/\/./.test(options.dynamodbEndpoint))) {
     fail('dynamodbEndpoint', 'an http(s) URL such as http://127.0.0.1:8000');
   }
-  if (typeof options.watch !== 'boolean') fail('watch', 'true or false');
+  for (const key of ['watch', 'warm', 'orderedFrames'] as const) if (typeof options[key] !== 'boolean') fail(key, 'true or false');
+  if (options.color !== undefined && typeof options.color !== 'boolean') fail('color', 'true or false');
+  if (options.logFormat !== 'text' && options.logFormat !== 'json') fail('logFormat', '"text" or "json"');
+  if (options.isolation !== 'in-process' && options.isolation !== 'environments') fail('isolation', '"in-process" or "environments"');
+  if (!Number.isInteger(options.maxConcurrency) || options.maxConcurrency < 1) fail('maxConcurrency', 'a whole number ≥ 1');
+  if (!Array.isArray(options.preload) || options.preload.some((m) => typeof m !== 'string' || !(m.startsWith('/') || m.startsWith('file:')))) {
+    fail('preload', 'a list of absolute paths or file: URLs');
+  }
   if (typeof options.intercept !== 'boolean') fail('intercept', 'true or false');
   const environment = options.environment as unknown;
   if (environment === null || typeof environment !== 'object' || Array.isArray(environment) || Object.values(environment).some((v) => typeof v !== 'string')) {

@@ -2,14 +2,13 @@ import { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { relative } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { apiIdFor, executeApiDomain } from './model/api-id.ts';
 import { ConfigError } from './model/config-error.ts';
 import { readProject } from './readers/read-project.ts';
 import type { EmulatorConfig } from './model/app-model.ts';
 import { createTables, startEmbeddedDynamoDb } from './dynamodb/embedded-dynamodb.ts';
-import { emulatorOptions } from './emulator-options.ts';
+import { EMULATOR_DEFAULTS, emulatorOptions } from './emulator-options.ts';
 import { withEnvironmentOverrides } from './environment-overrides.ts';
 import { projectOptions } from './project-options.ts';
 import type { EmulatorOptions } from './emulator-options.ts';
@@ -23,8 +22,13 @@ import type { ManagementRecord, PostToConnectionOutcome } from './management-api
 import { connectionsApi } from './management-api/connections-api.ts';
 import { startPages } from './pages/server.ts';
 import { hostCheck } from './security/allowed-hosts.ts';
-import { HandlerLoader } from './runtime/handler-loader.ts';
+import { EmulatorLog } from './log/emulator-log.ts';
 import { applyEnvironment, handlerEnvironment, userEnvironmentValue } from './runtime/handler-environment.ts';
+import { HandlerLoader } from './runtime/handler-loader.ts';
+import { InProcessRuntime } from './runtime/in-process-runtime.ts';
+import type { FunctionRunner } from './runtime/in-process-runtime.ts';
+import { LambdaRuntime } from './runtime/lambda-runtime.ts';
+import type { InvokeOutcome } from './runtime/lambda-runtime.ts';
 import { LambdaIntegration } from './gateway/lambda-integration.ts';
 import { HttpEvents } from './triggers/http-events.ts';
 import { LambdaInvokeApi } from './triggers/lambda-invoke-api.ts';
@@ -37,7 +41,7 @@ const ACCOUNT_ID = '000000000000';
 
 export { EMULATOR_DEFAULTS } from './emulator-options.ts';
 export type { EmulatorOptions } from './emulator-options.ts';
-export type { ConnectionInfo, DisconnectRecord, InvocationRecord, ManagementRecord, PostToConnectionOutcome };
+export type { ConnectionInfo, DisconnectRecord, InvocationRecord, InvokeOutcome, ManagementRecord, PostToConnectionOutcome };
 
 /**
  * What `Emulator.events` emits, event name -> listener arguments:
@@ -98,13 +102,24 @@ export interface Emulator {
    * next ports after `port`, or free ones when `port` is 0 — sharing this one's DynamoDB. Empty for one API.
    */
   additionalApis: Emulator[];
-  /** Closes every connection (running $disconnect), the servers, the embedded DynamoDB and the watchers. Idempotent. */
+  /**
+   * Runs any function of the app by its key (`config.functions`), as Lambda's Invoke would: in its own environment,
+   * with its timeout. Resolves with the outcome (a handler failure is its `error`); rejects only for an unknown key.
+   */
+  invoke(functionKey: string, event: unknown, options?: { timeoutMs?: number }): Promise<InvokeOutcome>;
+  /** The execution environments a function has now (initializing, idle or busy). */
+  environmentsOf(functionKey: string): number;
+  /** Resolves when the background warm-up has one environment of every function ready (or failed); at once without `warm`. */
+  warmed(): Promise<void>;
+  /** Closes every connection (running $disconnect), the servers, the environments, the embedded DynamoDB and the watchers. Idempotent. */
   stop(): Promise<void>;
 }
 
 /**
- * Starts the emulator for a serverless.yml; resolves once it accepts connections, its tables exist and every handler
- * has loaded. Bad configuration rejects with a ConfigError (`code` says which), bad options with a TypeError.
+ * Starts the emulator for a serverless.yml; resolves once it accepts connections and its tables exist. Handlers are
+ * not imported here (nor ever in this process): one environment per function starts in the background (unless
+ * `warm: false`), and a handler that fails to load fails only its function's events. Bad configuration rejects with a
+ * ConfigError (`code` says which), bad options with a TypeError.
  *
  * @example
  * const emulator = await startEmulator({ configPath: 'serverless.yml', port: 0, log: false });
@@ -132,9 +147,11 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
     ...defined,
     environment: { ...callerDefaults.environment, ...project.environment, ...given.environment },
   });
-  const log = options.log === false ? () => {} : options.log;
+  const write = options.log === false ? () => {} : options.log;
+  const color = options.color ?? (options.log === EMULATOR_DEFAULTS.log && process.stdout.isTTY === true && !process.env.NO_COLOR);
+  const log = new EmulatorLog({ write, format: options.logFormat, color });
   const config = withEnvironmentOverrides(read, options.environment);
-  for (const warning of config.warnings) log(`warning: ${warning}`);
+  for (const warning of config.warnings) log.warning(warning);
   const emulator = await serveApi(config, options, log, true);
   try {
     for (const [index, extra] of (config.additionalApis ?? []).entries()) {
@@ -149,10 +166,11 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
 }
 
 /**
- * Serves one WebSocket API. Handlers share one process, so only the first API sets
- * `AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI` (a second would take it over for every handler).
+ * Serves one WebSocket API. In-process handlers share one process, so only the first API sets
+ * `AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI` (a second would take it over for every handler); in environments each
+ * API's functions get their own.
  */
-async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: (line: string) => void, first: boolean): Promise<Emulator> {
+async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: EmulatorLog, first: boolean): Promise<Emulator> {
   const cleanup: (() => Promise<void> | void)[] = [];
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -175,34 +193,71 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: (
     const connectionsUrl = `http://${origin}/${config.stage}`;
 
     const apiId = config.apiId ?? apiIdFor(config.service, config.stage, config.region);
-    const loader = new HandlerLoader((file) => log(`reloaded after a change to ${relative(process.cwd(), file)}`), { tsconfig: config.tsconfig });
-    cleanup.push(() => loader.close());
+    // The triggers' integration runs through whichever runtime is chosen below (it needs the streams' endpoint first).
+    let runtime: FunctionRunner | undefined;
+    const runner: FunctionRunner = {
+      invoke: (fn, event, o) => runtime!.invoke(fn, event, o),
+      invokeFunction: (key, event, o) => runtime!.invokeFunction(key, event, o),
+      environmentsOf: (key) => runtime!.environmentsOf(key),
+    };
     // Lambda's invokes, schedules and streams are not API Gateway's: only the function's own timeout bounds them.
-    const lambda = new LambdaIntegration(loader, config.region, Number.POSITIVE_INFINITY, events);
-    const streams = await startDynamoDbStreams(config.streams, { backend: dynamodbEndpoint, host: '127.0.0.1', region: config.region, accountId: ACCOUNT_ID, functions: config.functions, integration: lambda, log });
+    const lambda = new LambdaIntegration(runner, Number.POSITIVE_INFINITY, events);
+    const streams = await startDynamoDbStreams(config.streams, { backend: dynamodbEndpoint, host: '127.0.0.1', region: config.region, accountId: ACCOUNT_ID, functions: config.functions, integration: lambda, log: (line) => log.info('streams', line) });
     if (streams) cleanup.push(() => streams.stop());
     const handlersDynamo = streams?.endpoint ?? dynamodbEndpoint;
 
-    const { environment, conflicts } = handlerEnvironment(config);
-    for (const conflict of conflicts) log(`warning: ${conflict}`);
-    cleanup.push(
-      // With streams, the handlers must write through the proxy even when the user chose the DynamoDB.
-      applyEnvironment(streams ? { ...environment, AWS_ENDPOINT_URL_DYNAMODB: handlersDynamo } : environment, {
-        ...(first ? { AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: connectionsUrl, AWS_ENDPOINT_URL_LAMBDA: `http://${origin}` } : {}),
-        AWS_ENDPOINT_URL_DYNAMODB: handlersDynamo,
-        AWS_REGION: config.region,
-        AWS_ACCESS_KEY_ID: 'wsgate-local',
-        AWS_SECRET_ACCESS_KEY: 'wsgate-local',
-        // serverless-offline sets it, and code written for it switches on it.
-        IS_OFFLINE: 'true',
-      }),
-    );
-
+    const defaults = {
+      AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: connectionsUrl,
+      AWS_ENDPOINT_URL_LAMBDA: `http://${origin}`,
+      AWS_ENDPOINT_URL_DYNAMODB: handlersDynamo,
+      AWS_ACCESS_KEY_ID: 'wsgate-local',
+      AWS_SECRET_ACCESS_KEY: 'wsgate-local',
+      // serverless-offline sets it, and code written for it switches on it.
+      IS_OFFLINE: 'true',
+    };
+    // With streams, the handlers must write through the proxy even when the user chose the DynamoDB.
+    const overrides: Record<string, string> = streams ? { AWS_ENDPOINT_URL_DYNAMODB: handlersDynamo } : {};
+    let warmAll = () => Promise.resolve();
+    let loadAll = () => Promise.resolve();
+    let watch = () => {};
+    if (options.isolation === 'environments') {
+      // Each function gets its own environment variables in its own environments: nothing is set in this process.
+      const environments = new LambdaRuntime(config.functions, {
+        region: config.region,
+        taskRoot: config.dir,
+        host: process.env,
+        defaults,
+        overrides,
+        maxConcurrency: options.maxConcurrency,
+        watch: options.watch,
+        warm: options.warm,
+        environmentIdleMs: options.environmentIdleMs,
+        preload: options.preload,
+        log,
+      });
+      cleanup.push(() => environments.close());
+      runtime = environments;
+      if (options.warm) warmAll = () => environments.warmAll();
+    } else {
+      // In-process: handlers share this process's env (the union of every function's; conflicts are reported).
+      const { environment, conflicts } = handlerEnvironment(config);
+      for (const conflict of conflicts) log.warning(conflict);
+      // Handlers share this process, so only the first API sets the endpoints (a second would take them over).
+      const { AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: _connections, AWS_ENDPOINT_URL_LAMBDA: _lambda, ...shared } = defaults;
+      cleanup.push(applyEnvironment({ ...environment, ...overrides }, { ...(first ? defaults : shared), AWS_REGION: config.region }));
+      const loader = new HandlerLoader((file) => log.reloaded(file), { tsconfig: config.tsconfig });
+      cleanup.push(() => loader.close());
+      runtime = new InProcessRuntime(config.functions, loader, config.region);
+      // Every handler is loaded at the start: a missing export fails it, and the first event does not pay the import.
+      const handlers = [...config.functions.values()].map((fn) => fn.handler);
+      loadAll = () => Promise.all(handlers.map((handler) => loader.load(handler))).then(() => {});
+      if (options.watch) watch = () => loader.watch();
+    }
     const gateway = new WebSocketGateway(
       config,
       // What AWS puts in every event: handlers build `https://{domainName}/{stage}` from it (AWS's own examples do).
       { apiId, stage: config.stage, domainName: executeApiDomain(apiId, config.region) },
-      loader,
+      runner,
       {
         messageBytes: 131_072,
         frameBytes: 32_768,
@@ -210,13 +265,14 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: (
         maxDurationMs: options.maxDurationMs,
         integrationTimeoutMs: options.integrationTimeoutMs,
         connectionsPerSecond: options.connectionsPerSecond,
+        orderedFrames: options.orderedFrames,
       },
       events,
     );
     cleanup.push(() => gateway.closeAll());
     const management = new ConnectionManagement(gateway, events);
     const invokeApi = new LambdaInvokeApi(config.functions, lambda, { region: config.region, accountId: ACCOUNT_ID });
-    const httpEvents = new HttpEvents(config.httpRoutes, config.functions, new LambdaIntegration(loader, config.region, options.integrationTimeoutMs, events), {
+    const httpEvents = new HttpEvents(config.httpRoutes, config.functions, new LambdaIntegration(runner, options.integrationTimeoutMs, events), {
       // The HTTP endpoints are an API of their own, with an id of its own (stable, as the WebSocket API's).
       apiId: apiIdFor(config.service, `${config.stage}/http`, config.region),
       stage: config.stage,
@@ -252,9 +308,13 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: (
       refuse(socket, 400, 'Bad Request: CONNECT is not supported');
     });
     server.on('clientError', answerClientError);
-    events.on('invocation', (r: InvocationRecord) => log(invocationLine(r)));
-    events.on('management', (r: ManagementRecord) => log(`${r.time.slice(11, 23)}  ${r.connectionId.padEnd(16)}  @connections ${r.method.padEnd(6)} ${String(r.status)}`));
+    events.on('invocation', (r: InvocationRecord) => {
+      const { event: _event, result: _result, logs: _logs, ...summary } = r;
+      log.info('invocation', invocationLine(r), summary);
+    });
+    events.on('management', (r: ManagementRecord) => log.info('management', `${r.time.slice(11, 23)}  ${r.connectionId.padEnd(16)}  @connections ${r.method.padEnd(6)} ${String(r.status)}`, { ...r }));
 
+    let warming = Promise.resolve();
     const emulator: Emulator = {
       wsUrl: `ws://${origin}/${config.stage}`,
       httpUrl: `http://${origin}`,
@@ -270,19 +330,20 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: (
       disconnect: (connectionId) => management.delete(connectionId),
       post: (connectionId, data) => management.post(connectionId, data),
       additionalApis: [],
+      invoke: (functionKey, event, invokeOptions) => runner.invokeFunction(functionKey, event, invokeOptions),
+      environmentsOf: (functionKey) => runner.environmentsOf(functionKey),
+      warmed: () => warming,
       stop,
     };
     cleanup.push(async () => {
       for (const other of emulator.additionalApis) await other.stop();
     });
 
-    // Tables, handlers and pages get ready side by side. Every handler is loaded now: a missing export fails the
-    // start, and the first event does not pay for the import.
-    const handlers = [...config.functions.values()].map((fn) => fn.handler);
+    // Tables and pages get ready side by side; in environments, handlers are not waited for.
     const httpPort = options.httpPort;
     const [tables, loaded, pages] = await Promise.allSettled([
       createTables(dynamodbEndpoint, config.region, config.tables),
-      Promise.all(handlers.map((handler) => loader.load(handler))),
+      loadAll(),
       httpPort === undefined || httpPort === false
         ? undefined
         : startPages(emulator, {
@@ -301,8 +362,9 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: (
       cleanup.push(() => pages.value!.stop());
     }
     for (const outcome of [tables, loaded, pages]) if (outcome.status === 'rejected') throw outcome.reason;
-    if (options.watch) loader.watch();
+    watch();
     schedules.start();
+    warming = warmAll();
     return emulator;
   } catch (error) {
     await stop();

@@ -21,6 +21,12 @@ const KEYS: Record<string, (value: unknown, key: string) => Partial<EmulatorOpti
   intercept: (v, k) => ({ intercept: bool(v, k) }),
   noIntercept: (v, k) => ({ intercept: !bool(v, k) }),
   environment: (v, k) => ({ environment: environment(v, k) }),
+  isolate: (v, k) => ({ isolation: bool(v, k) ? 'environments' : 'in-process' }),
+  warm: (v, k) => ({ warm: bool(v, k) }),
+  noWarm: (v, k) => ({ warm: !bool(v, k) }),
+  maxConcurrency: (v, k) => ({ maxConcurrency: wholeNumber(v, k) }),
+  unordered: (v, k) => ({ orderedFrames: !bool(v, k) }),
+  logFormat: (v, k) => ({ logFormat: oneOf(v, k, ['text', 'json'] as const) }),
 };
 
 /**
@@ -60,6 +66,17 @@ function hosts(value: unknown, key: string): string[] {
   const list = Array.isArray(value) ? value : [value];
   if (list.every((name) => typeof name === 'string' && name !== '')) return list as string[];
   throw new ConfigError('CONFIG_INVALID', `${key} must be a host name or a list of them; got ${JSON.stringify(value)}`);
+}
+
+function wholeNumber(value: unknown, key: string): number {
+  const n = number(value, key);
+  if (Number.isInteger(n) && n >= 1) return n;
+  throw new ConfigError('CONFIG_INVALID', `${key} must be a whole number ≥ 1; got ${JSON.stringify(value)}`);
+}
+
+function oneOf<T extends string>(value: unknown, key: string, allowed: readonly T[]): T {
+  if (allowed.includes(value as T)) return value as T;
+  throw new ConfigError('CONFIG_INVALID', `${key} must be ${allowed.join(' or ')}; got ${JSON.stringify(value)}`);
 }
 
 function bool(value: unknown, key: string): boolean {

@@ -1,7 +1,8 @@
 import type { EventEmitter } from 'node:events';
 import type { FunctionFacts } from '../model/app-model.ts';
-import type { HandlerLoader } from '../runtime/handler-loader.ts';
-import { HandlerTimeoutError, invoke } from '../runtime/invoke.ts';
+import type { LogEntry } from '../runtime/execution-environment.ts';
+import type { FunctionRunner } from '../runtime/in-process-runtime.ts';
+import type { InvokeOutcome } from '../runtime/lambda-runtime.ts';
 
 /** One handler run (or a frame no route took), as the inspector's log and the console line show it. */
 export interface InvocationRecord {
@@ -20,8 +21,9 @@ export interface InvocationRecord {
    */
   routeKey: string;
   /**
-   * The handler's `statusCode` (200 when it returned none); `Allow`/`Deny` for an authorizer; `error` when it threw,
-   * `timeout` when it outlived its timeout; `Forbidden` when no route took the frame.
+   * The handler's `statusCode` (200 when it returned none); `Allow`/`Deny` for an authorizer; `error` when it threw
+   * or could not run, `timeout` when it outlived its timeout, `throttled` past its reservedConcurrency; `Forbidden`
+   * when no route took the frame.
    */
   status: number | string;
   durationMs: number;
@@ -29,6 +31,22 @@ export interface InvocationRecord {
   bodyPreview?: string;
   /** `Name: message` of what the handler threw. */
   error?: string;
+  /** Lambda's request id of the run (`context.awsRequestId`, the START/REPORT lines'). */
+  requestId?: string;
+  /** The function's Lambda name (`service-stage-function`). */
+  functionName?: string;
+  /** The event the handler received. */
+  event?: unknown;
+  /** What the handler returned. */
+  result?: unknown;
+  /** The handler's console output during the run. */
+  logs?: LogEntry[];
+  /** The run waited for a new execution environment. */
+  coldStart?: boolean;
+  /** The environment's init (loading the handler), on a cold start. */
+  initDurationMs?: number;
+  billedDurationMs?: number;
+  maxMemoryUsedMb?: number;
 }
 
 export interface Invocation {
@@ -43,36 +61,26 @@ export interface Invocation {
 const PREVIEW_CHARACTERS = 200;
 
 /**
- * API Gateway's Lambda proxy integration: runs a function's handler with the Lambda timeout (capped by the 29 s
+ * API Gateway's Lambda proxy integration: runs a function in the runtime with the Lambda timeout (capped by the 29 s
  * integration timeout) and reports every run as an `invocation` event. Never throws: a failure is the outcome's `error`.
  */
 export class LambdaIntegration {
   constructor(
-    private readonly loader: HandlerLoader,
-    private readonly region: string,
+    private readonly runtime: FunctionRunner,
     private readonly integrationTimeoutMs: number,
     private readonly events: EventEmitter,
   ) {}
 
   async run(fn: FunctionFacts, event: unknown, invocation: Invocation): Promise<{ result?: unknown; error?: unknown; durationMs: number }> {
-    const started = performance.now();
-    const timeoutMs = Math.min(fn.timeoutMs, this.integrationTimeoutMs);
-    try {
-      const handler = await this.loader.load(fn.handler);
-      const result = await invoke(handler, event, { functionName: fn.functionName, memorySize: fn.memorySize, timeoutMs, region: this.region });
-      const durationMs = performance.now() - started;
-      this.record(invocation, (invocation.statusOf ?? statusCodeOf)(result), durationMs);
-      return { result, durationMs };
-    } catch (error) {
-      const durationMs = performance.now() - started;
-      const status = error instanceof HandlerTimeoutError ? 'timeout' : 'error';
-      this.record(invocation, status, durationMs, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-      return { error: error ?? new Error('the handler failed'), durationMs };
-    }
+    const outcome = await this.runtime.invoke(fn, event, { timeoutMs: this.integrationTimeoutMs });
+    const { result, error, durationMs } = outcome;
+    const status = error === undefined ? (invocation.statusOf ?? statusCodeOf)(result) : statusOfError(error);
+    this.record(invocation, status, durationMs, error === undefined ? undefined : `${error.name}: ${error.message}`, details(fn, event, outcome));
+    return error === undefined ? { result, durationMs } : { error, durationMs };
   }
 
   /** Reports a run (or a frame no route took) to the inspector and the console. */
-  record(invocation: Invocation, status: number | string, durationMs: number, error?: string): void {
+  record(invocation: Invocation, status: number | string, durationMs: number, error?: string, more: Partial<InvocationRecord> = {}): void {
     const record: InvocationRecord = {
       time: new Date().toISOString(),
       connectionId: invocation.connectionId,
@@ -82,9 +90,29 @@ export class LambdaIntegration {
       durationMs: Math.round(durationMs * 100) / 100,
       ...(invocation.body !== undefined ? { bodyPreview: invocation.body.slice(0, PREVIEW_CHARACTERS) } : {}),
       ...(error !== undefined ? { error } : {}),
+      ...more,
     };
     this.events.emit('invocation', record);
   }
+}
+
+function details(fn: FunctionFacts, event: unknown, outcome: InvokeOutcome): Partial<InvocationRecord> {
+  return {
+    requestId: outcome.requestId,
+    functionName: fn.functionName,
+    event,
+    ...(outcome.result !== undefined ? { result: outcome.result } : {}),
+    logs: outcome.logs,
+    coldStart: outcome.coldStart,
+    ...(outcome.initDurationMs !== undefined ? { initDurationMs: Math.round(outcome.initDurationMs * 100) / 100 } : {}),
+    billedDurationMs: outcome.billedDurationMs,
+    ...(outcome.maxMemoryUsedMb !== undefined ? { maxMemoryUsedMb: outcome.maxMemoryUsedMb } : {}),
+  };
+}
+
+function statusOfError(error: Error): string {
+  const code = (error as { code?: string }).code;
+  return code === 'HANDLER_TIMEOUT' ? 'timeout' : code === 'FUNCTION_THROTTLED' ? 'throttled' : 'error';
 }
 
 function statusCodeOf(result: unknown): number | string {

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { EmulatorConfig } from '../model/app-model.ts';
-import type { HandlerLoader } from '../runtime/handler-loader.ts';
+import type { FunctionRunner } from '../runtime/in-process-runtime.ts';
 import { describeConnection } from './connection-registry.ts';
 import type { ConnectionInfo, DisconnectRecord, GatewayConnection } from './connection-registry.ts';
 import { ConnectionRateLimit } from './connection-rate-limit.ts';
@@ -26,6 +26,11 @@ export interface GatewayLimits {
   maxDurationMs: number;
   integrationTimeoutMs: number;
   connectionsPerSecond: number;
+  /**
+   * Not a quota: run a connection's frames one after the other (true), or as they come (false), as API Gateway does —
+   * it gives no order between the integrations of one connection.
+   */
+  orderedFrames: boolean;
 }
 
 export type PostOutcome = 'delivered' | 'gone';
@@ -45,17 +50,19 @@ export class WebSocketGateway {
   private readonly server: WebSocketServer;
   private readonly integration: LambdaIntegration;
   private readonly rateLimit: ConnectionRateLimit;
+  /** Connections closed whose $disconnect may still run: stopping waits for them too. */
+  private readonly finishing = new Set<Promise<void>>();
   private stopping = false;
 
   constructor(
     private readonly config: EmulatorConfig,
     private readonly api: ApiFacts,
-    loader: HandlerLoader,
+    runtime: FunctionRunner,
     private readonly limits: GatewayLimits,
     private readonly events: EventEmitter,
   ) {
     assertFrameLimitSupported();
-    this.integration = new LambdaIntegration(loader, config.region, limits.integrationTimeoutMs, events);
+    this.integration = new LambdaIntegration(runtime, limits.integrationTimeoutMs, events);
     this.rateLimit = new ConnectionRateLimit(limits.connectionsPerSecond);
     this.server = new WebSocketServer({
       noServer: true,
@@ -159,7 +166,7 @@ export class WebSocketGateway {
       if (connection.state === 'connecting') connection.handshakeSocket?.destroy();
       else this.close(connection, 1001, 'Going away');
     }
-    await Promise.all(all.map((c) => c.finished));
+    await Promise.all([...all.map((c) => c.finished), ...this.finishing]);
     for (const connection of all) connection.socket?.terminate();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -182,7 +189,8 @@ export class WebSocketGateway {
       // Binary frames need binary media types, which a Lambda proxy WebSocket API does not have.
       if (isBinary) return this.close(connection, 1003, 'Binary frames are not supported');
       const body = (data as Buffer).toString('utf8');
-      this.enqueue(connection, () => this.routeMessage(connection, body));
+      if (this.limits.orderedFrames) this.enqueue(connection, () => this.routeMessage(connection, body));
+      else this.routeMessage(connection, body).catch((error: unknown) => console.error(`wsgate: internal error on connection ${connection.connectionId}:`, error));
     });
     socket.on('close', (code, reason) => {
       // A close frame without a status code: API Gateway's $disconnect says so in words (captured events, 1005).
@@ -259,6 +267,8 @@ export class WebSocketGateway {
     connection.state = 'closed';
     for (const timer of connection.timers) clearTimeout(timer);
     this.connections.delete(connection.connectionId);
+    this.finishing.add(connection.finished);
+    void connection.finished.then(() => this.finishing.delete(connection.finished));
     this.events.emit('disconnect', { time: new Date().toISOString(), connectionId: connection.connectionId, statusCode: code, reason } satisfies DisconnectRecord);
     const route = this.config.routes.get('$disconnect');
     if (route === undefined) return connection.finish();

@@ -73,6 +73,7 @@ describe('startEmulator', () => {
   it('fails on a missing export, naming what the file exports, and leaves process.env as it was', async () => {
     const dir = join(scratch, 'noexport');
     cpSync(join(projectsDir, 'behaviour'), dir, { recursive: true });
+    cpSync(join(projectsDir, 'record.ts'), join(scratch, 'record.ts'));
     writeFileSync(join(dir, 'serverless.yml'), 'service: s\nprovider:\n  name: aws\nfunctions:\n  fn:\n    handler: handlers.nothingHere\n    events:\n      - websocket: $default\n');
     const before = { ...process.env };
     await expect(startEmulator({ configPath: join(dir, 'serverless.yml'), port: 0, log: false })).rejects.toMatchObject({

@@ -1,47 +1,36 @@
 import { join } from 'node:path';
 import { startEmulator } from '../../local/emulator.ts';
 import type { Emulator, EmulatorOptions } from '../../local/emulator.ts';
+import { startHandlerRecorder } from '../support/handler-recorder.ts';
+import type { HandlerEvent, HandlerRecorder } from '../support/handler-recorder.ts';
 
 export const projectsDir = join(import.meta.dirname, '..', 'fixtures', 'projects');
 
-type HandlerEvent = Record<string, any>;
-const waiters = new Set<() => void>();
-
-/** The fixture handlers run in this process and push what they saw here; a push wakes the tests waiting for it. */
-class SeenEvents extends Array<HandlerEvent> {
-  override push(...items: HandlerEvent[]): number {
-    const length = super.push(...items);
-    for (const wake of waiters) wake();
-    return length;
-  }
-}
-const store = globalThis as { __wsgateFixtureEvents?: HandlerEvent[] };
-store.__wsgateFixtureEvents ??= new SeenEvents();
-
-export function handlerEvents(): HandlerEvent[] {
-  return store.__wsgateFixtureEvents!;
-}
-
-/** Resolves with the first event a handler has seen (or will see) that matches; rejects after `timeoutMs`. */
-export function eventSeen(match: (event: HandlerEvent) => boolean, timeoutMs = 5_000): Promise<HandlerEvent> {
-  return new Promise((resolve, reject) => {
-    const look = () => {
-      const found = handlerEvents().find(match);
-      if (found === undefined) return;
-      waiters.delete(look);
-      clearTimeout(timer);
-      resolve(found);
-    };
-    const timer = setTimeout(() => {
-      waiters.delete(look);
-      reject(new Error(`no matching handler event within ${timeoutMs} ms`));
-    }, timeoutMs);
-    waiters.add(look);
-    look();
+let recorder: Promise<HandlerRecorder> | undefined;
+/** One recorder per test file; the fixtures' serverless.yml pass its URL to every function. */
+function theRecorder(): Promise<HandlerRecorder> {
+  recorder ??= startHandlerRecorder().then((started) => {
+    process.env.WSGATE_FIXTURE_RECORDER = started.url;
+    return started;
   });
+  return recorder;
 }
 
-/** A fixture project on free ports, silent, without pages or watching unless asked. */
-export function startProject(name: string, options: Partial<EmulatorOptions> = {}): Promise<Emulator> {
-  return startEmulator({ configPath: join(projectsDir, name, 'serverless.yml'), port: 0, log: false, watch: false, ...options });
+/** What the fixture handlers reported so far (test/fixtures/projects/record.ts). */
+export async function handlerEvents(): Promise<HandlerEvent[]> {
+  return (await theRecorder()).events;
+}
+
+/** Resolves with the first event a handler has reported (or will) that matches; rejects after `timeoutMs`. */
+export async function eventSeen(match: (event: HandlerEvent) => boolean, timeoutMs = 5_000): Promise<HandlerEvent> {
+  return (await theRecorder()).eventSeen(match, timeoutMs);
+}
+
+/**
+ * A fixture project on free ports, silent, without pages, watching or warm-up unless asked (the suites share two
+ * cores: only the functions a test uses start an environment).
+ */
+export async function startProject(name: string, options: Partial<EmulatorOptions> = {}): Promise<Emulator> {
+  await theRecorder();
+  return startEmulator({ configPath: join(projectsDir, name, 'serverless.yml'), port: 0, log: false, watch: false, warm: false, ...options });
 }

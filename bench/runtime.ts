@@ -1,0 +1,222 @@
+/**
+ * The runtime's benchmark: `npm run bench:runtime` (also run by `npm run bench`). Execution environments in worker
+ * threads (`isolation: 'environments'`) against the in-process runtime (`isolation: 'in-process'`, still the default),
+ * both measured in this run, in this process: the same machine, the same moment.
+ * Writes its section of bench/RESULTS.md. Not a test: nothing here passes or fails.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import WebSocket from 'ws';
+import { DynamoDbConnectionRepository } from '../infrastructure/dynamodb/dynamodb-connection-repository.ts';
+
+const root = join(import.meta.dirname, '..');
+const ECHO_ROUNDS = Number(process.env.BENCH_ECHO_ROUNDS ?? 2000);
+const BROADCAST_CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
+const appConfig = join(root, 'serverless.yml');
+const echoConfig = join(import.meta.dirname, 'fixtures', 'echo', 'serverless.yml');
+
+type Start = (options: Record<string, unknown>) => Promise<any>;
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const ms = (n: number) => `${n.toFixed(3)} ms`;
+const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
+
+/** Both runtimes of the same emulator: `isolation: 'environments'` (worker threads) and `'in-process'`, the reference. */
+async function starter(which: 'workers' | 'reference'): Promise<Start> {
+  const { startEmulator } = (await import(join(root, 'local', 'emulator.ts'))) as { startEmulator: Start };
+  return (options) => startEmulator({ ...options, isolation: which === 'workers' ? 'environments' : 'in-process' });
+}
+
+function open(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** Sequential round trips after 50 warm-up rounds; also the process's CPU time per round (all threads). */
+async function roundTrips(socket: WebSocket, rounds: number): Promise<{ times: number[]; cpuPerRoundMs: number }> {
+  const times: number[] = [];
+  let cpu = process.cpuUsage();
+  for (let i = 0; i < rounds + 50; i++) {
+    if (i === 50) cpu = process.cpuUsage();
+    const payload = `ping-${i}`;
+    const started = performance.now();
+    await new Promise<void>((resolve) => {
+      const onMessage = (data: WebSocket.RawData) => {
+        if (data.toString() !== payload) return;
+        socket.off('message', onMessage);
+        resolve();
+      };
+      socket.on('message', onMessage);
+      socket.send(payload);
+    });
+    if (i >= 50) times.push(performance.now() - started);
+  }
+  const used = process.cpuUsage(cpu);
+  return { times: times.sort((a, b) => a - b), cpuPerRoundMs: (used.user + used.system) / 1000 / rounds };
+}
+
+async function echo(start: Start) {
+  const emulator = await start({ configPath: echoConfig, port: 0, log: false, watch: false });
+  await emulator.warmed?.();
+  const socket = await open(emulator.wsUrl);
+  const result = await roundTrips(socket, ECHO_ROUNDS);
+  socket.close();
+  await emulator.stop();
+  return result;
+}
+
+/** The hop alone: a Lambda event to a worker thread and a result back, by postMessage (what each invocation adds). */
+async function hop(rounds = 20_000): Promise<number[]> {
+  const worker = new Worker('require("node:worker_threads").parentPort.on("message", (m) => require("node:worker_threads").parentPort.postMessage({ type: "result", requestId: m.requestId, result: { statusCode: 200 } }))', { eval: true });
+  const event = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'events', 'message.json'), 'utf8')) as unknown;
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const started = performance.now();
+    await new Promise<void>((resolve) => {
+      worker.once('message', () => resolve());
+      worker.postMessage({ type: 'invoke', requestId: String(i), event, deadline: 0 });
+    });
+    times.push(performance.now() - started);
+  }
+  await worker.terminate();
+  return times.sort((a, b) => a - b);
+}
+
+/** `npm start`'s command until a client's handshake completes. */
+async function cliStart(flags: string[]): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'local', 'cli.ts'), '--config', appConfig, '--port', '0', '--http-port', '0', ...flags], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /ws:\/\/127\.0\.0\.1:\d+\S*/.exec(out);
+      if (match) resolve(match[0]);
+    });
+    child.once('exit', (code) => reject(new Error(`cli exited ${code}: ${out}`)));
+  });
+  const socket = await open(url);
+  const elapsed = performance.now() - started;
+  socket.close();
+  child.kill('SIGINT');
+  await new Promise((resolve) => child.once('exit', resolve));
+  return elapsed;
+}
+
+/** In a child process of its own, so nothing of the other measurements is counted: RSS after a start, and warmed. */
+function memoryOf(which: 'workers' | 'reference', config: string, warm: boolean): Promise<{ rss: number; heap: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', import.meta.filename, 'memory', which, config, String(warm)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as { rss: number; heap: number }) : reject(new Error(`memory child exited ${code}`))));
+  });
+}
+
+async function measureMemoryHere(which: 'workers' | 'reference', config: string, warm: boolean): Promise<void> {
+  const start = await starter(which);
+  const emulator = await start({ configPath: config, port: 0, log: false, watch: false, warm });
+  await emulator.warmed?.();
+  globalThis.gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 500)); // let the heaps settle after the start (a benchmark, not a test)
+  globalThis.gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  process.stdout.write(JSON.stringify({ rss, heap: heapUsed }));
+  await emulator.stop();
+  process.exit(0);
+}
+
+async function broadcast(start: Start) {
+  const emulator = await start({ configPath: appConfig, port: 0, log: false, watch: false });
+  await emulator.warmed?.();
+  const table = [...emulator.config.routes.values()][0].environment.CONNECTIONS_TABLE as string;
+  const repository = new DynamoDbConnectionRepository(DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: emulator.dynamodbEndpoint, region: emulator.config.region })), table);
+  const sockets: WebSocket[] = [];
+  for (let i = 0; i < BROADCAST_CLIENTS; i += 50) {
+    const batch = Array.from({ length: Math.min(50, BROADCAST_CLIENTS - i) }, (_, j) => open(`${emulator.wsUrl}?room=solo-${i + j}&name=c${i + j}`));
+    sockets.push(...(await Promise.all(batch)));
+  }
+  for (const { connectionId } of emulator.listConnections()) await repository.join(connectionId, 'bench', { maxRooms: 20 });
+  const received: number[] = [];
+  const started = performance.now();
+  const all = Promise.all(
+    sockets.map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          const onMessage = (data: WebSocket.RawData) => {
+            const frame = JSON.parse(data.toString()) as { type: string; data?: string };
+            if (frame.type !== 'message' || frame.data !== 'to everyone') return;
+            received.push(performance.now() - started);
+            socket.off('message', onMessage);
+            resolve();
+          };
+          socket.on('message', onMessage);
+        }),
+    ),
+  );
+  sockets[0]!.send(JSON.stringify({ action: 'sendmessage', room: 'bench', data: 'to everyone' }));
+  await all;
+  for (const socket of sockets) socket.terminate();
+  await emulator.stop();
+  return received.sort((a, b) => a - b).at(-1)!;
+}
+
+if (process.argv[2] === 'memory') {
+  await measureMemoryHere(process.argv[3] as 'workers' | 'reference', process.argv[4]!, process.argv[5] === 'true');
+}
+
+process.env.AWS_ACCESS_KEY_ID ??= 'bench';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'bench';
+const [workers, reference] = [await starter('workers'), await starter('reference')];
+const hops = await hop();
+const echoReference = await echo(reference);
+const echoWorkers = await echo(workers);
+const cliReference = await cliStart([]);
+const cliWorkers = await cliStart(['--isolate']);
+const memory = {
+  coldEcho: await memoryOf('workers', echoConfig, false),
+  warmEcho: await memoryOf('workers', echoConfig, true),
+  appCold: await memoryOf('workers', appConfig, false),
+  appWarm: await memoryOf('workers', appConfig, true),
+  appReference: await memoryOf('reference', appConfig, true),
+};
+const broadcastReference = await broadcast(reference);
+const broadcastWorkers = await broadcast(workers);
+const functions = (await (await starter('workers'))({ configPath: appConfig, port: 0, log: false, watch: false, warm: false }).then(async (e: any) => (await e.stop(), e.config.functions.size))) as number;
+
+const p50 = (r: { times: number[] }) => percentile(r.times, 50);
+const section = [
+  '<!-- runtime -->',
+  '## Execution environments (`npm run bench:runtime`)',
+  '',
+  `Measured ${new Date().toISOString()}, Node ${process.version}; the reference is the in-process runtime (\`isolation: 'in-process'\`), run in the same process and moment.`,
+  '',
+  `| figure | in-process (reference) | worker environments | ratio |`,
+  `|---|---|---|---|`,
+  `| echo p50: frame -> handler -> PostToConnection -> frame, ${ECHO_ROUNDS} rounds | ${ms(p50(echoReference))} | ${ms(p50(echoWorkers))} | ${(p50(echoWorkers) / p50(echoReference)).toFixed(2)}× (target ≤ 1.25×) |`,
+  `| echo p95 | ${ms(percentile(echoReference.times, 95))} | ${ms(percentile(echoWorkers.times, 95))} | ${(percentile(echoWorkers.times, 95) / percentile(echoReference.times, 95)).toFixed(2)}× |`,
+  `| CPU per echo (all threads of the process) | ${ms(echoReference.cpuPerRoundMs)} | ${ms(echoWorkers.cpuPerRoundMs)} | ${(echoWorkers.cpuPerRoundMs / echoReference.cpuPerRoundMs).toFixed(2)}× |`,
+  `| \`npm start\` (node --import tsx local/cli.ts, our app) until the first handshake | ${ms(cliReference)} | ${ms(cliWorkers)} | ${(cliWorkers / cliReference).toFixed(2)}× (target ≤ 1×) |`,
+  `| 1,000-client broadcast (${BROADCAST_CLIENTS} clients), until the last has it | ${ms(broadcastReference)} | ${ms(broadcastWorkers)} | ${(broadcastWorkers / broadcastReference).toFixed(2)}× |`,
+  '',
+  `The hop itself (an event to a worker by postMessage and a result back, ${hops.length} rounds): p50 ${ms(percentile(hops, 50))}, p99 ${ms(percentile(hops, 99))}.`,
+  '',
+  'Memory (RSS of a process that only started the emulator, after a GC; each in a child process of its own):',
+  '',
+  `- the echo app, no environment yet: ${mb(memory.coldEcho.rss)}; with its one environment warm: ${mb(memory.warmEcho.rss)} — **one warm environment ≈ ${mb(memory.warmEcho.rss - memory.coldEcho.rss)}**`,
+  `- our app (${functions} functions), none warm: ${mb(memory.appCold.rss)}; **every function warm: ${mb(memory.appWarm.rss)}**; the in-process reference with every handler loaded: ${mb(memory.appReference.rss)}`,
+  '<!-- /runtime -->',
+];
+const resultsPath = join(import.meta.dirname, 'RESULTS.md');
+const results = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# wsgate benchmark results\n';
+const kept = results.replace(/\n?<!-- runtime -->[\s\S]*<!-- \/runtime -->\n?/, '\n');
+writeFileSync(resultsPath, `${kept.trimEnd()}\n\n${section.join('\n')}\n`);
+console.log(section.join('\n'));
+process.exit(0);

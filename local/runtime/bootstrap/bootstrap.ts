@@ -1,0 +1,73 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { format } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { EnvironmentMessage, EnvironmentSetup, InvokeRequest, LogLevel } from '../environment-protocol.ts';
+import { serializeError } from '../environment-protocol.ts';
+import { handlerExport } from './handler-export.ts';
+import { invoke } from './invoke.ts';
+import type { LambdaHandler } from './invoke.ts';
+
+/*
+ * The runtime inside one execution environment, like Lambda's Node.js runtime interface client: loads the handler
+ * once (the init phase), then runs the invocations the emulator sends, one at a time, keeping module state between
+ * them. It is the only code here besides the user's (and the preload modules).
+ */
+
+const port = parentPort!;
+const setup = (workerData as { setup: EnvironmentSetup }).setup;
+const send = (message: EnvironmentMessage) => port.postMessage(message);
+let current: string | undefined;
+let peakMb = 0;
+
+// Handler output goes to the emulator, attributed to the invocation it belongs to (Lambda prefixes request ids too).
+for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const satisfies LogLevel[]) {
+  console[level] = (...args: unknown[]) => send({ type: 'log', requestId: current, level, message: format(...args), time: new Date().toISOString() });
+}
+
+/** The environment's JavaScript memory (this thread's heap and the buffers it holds), as Max Memory Used. */
+function memoryMb(): number {
+  const heap = getHeapStatistics();
+  peakMb = Math.max(peakMb, Math.ceil((heap.total_heap_size + heap.external_memory) / 1_048_576));
+  return peakMb;
+}
+
+/** Lambda returns results as JSON: what does not survive JSON.stringify does not reach the caller either. */
+function asJson(result: unknown): unknown {
+  const json = JSON.stringify(result);
+  return json === undefined ? undefined : JSON.parse(json);
+}
+
+async function load(): Promise<LambdaHandler> {
+  const { file, exportName, declared } = setup.handler;
+  const namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  // CommonJS files a handler required never pass tsx's ESM hook: report them from the require cache.
+  const required = Object.keys(createRequire(import.meta.url).cache).filter((path) => !path.includes('/node_modules/'));
+  if (required.length > 0) send({ type: 'files', files: required });
+  return handlerExport(namespace, exportName, { declared, file });
+}
+
+let handler: LambdaHandler | undefined;
+try {
+  handler = await load();
+  memoryMb();
+  send({ type: 'ready' });
+} catch (error) {
+  send({ type: 'init-error', error: serializeError(error) }); // the emulator ends this environment
+}
+
+if (handler) port.on('message', (request: InvokeRequest) => void run(handler, request));
+
+async function run(handler: LambdaHandler, request: InvokeRequest): Promise<void> {
+  current = request.requestId;
+  const target = { functionName: setup.functionName, memorySize: setup.memorySize, region: setup.region, awsRequestId: request.requestId, deadline: request.deadline };
+  try {
+    const result = asJson(await invoke(handler, request.event, target));
+    send({ type: 'result', requestId: request.requestId, result, maxMemoryUsedMb: memoryMb() });
+  } catch (error) {
+    send({ type: 'error', requestId: request.requestId, error: serializeError(error), maxMemoryUsedMb: memoryMb() });
+  } finally {
+    current = undefined;
+  }
+}

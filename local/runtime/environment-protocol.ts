@@ -1,0 +1,54 @@
+/**
+ * The messages between the emulator and one execution environment (a worker thread running bootstrap.ts).
+ * Plain data only: they cross the thread boundary by structured clone.
+ */
+
+/** What the environment is started with (`workerData`). */
+export interface EnvironmentSetup {
+  handler: { declared: string; file: string; exportName: string };
+  functionName: string;
+  memorySize: number;
+  region: string;
+  /**
+   * Modules imported in the environment, in order, after the TypeScript loader and before the handler: the hook point
+   * for code that must run first inside every function (request interception of AWS hostnames, issue 9).
+   * Absolute paths or file: URLs.
+   */
+  preload: string[];
+}
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+}
+
+export type LogLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';
+
+export interface InvokeRequest {
+  type: 'invoke';
+  requestId: string;
+  event: unknown;
+  /** Epoch ms when the function times out: `context.getRemainingTimeInMillis()` counts down to it. */
+  deadline: number;
+}
+
+export type EnvironmentMessage =
+  /** The handler is loaded: the environment takes invocations from now on. */
+  | { type: 'ready' }
+  /** Loading the handler failed (an import-time throw, a syntax error, no such export). The environment is over. */
+  | { type: 'init-error'; error: SerializedError }
+  /** Files the handler imported (outside node_modules), reported as they load: edits to them retire the environment. */
+  | { type: 'files'; files: string[] }
+  | { type: 'log'; requestId?: string; level: LogLevel; message: string; time: string }
+  | { type: 'result'; requestId: string; result: unknown; maxMemoryUsedMb: number }
+  | { type: 'error'; requestId: string; error: SerializedError; maxMemoryUsedMb: number };
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}), ...(typeof code === 'string' ? { code } : {}) };
+  }
+  return { name: 'Error', message: typeof error === 'string' ? error : JSON.stringify(error) ?? String(error) };
+}

@@ -1,0 +1,172 @@
+import type { FunctionFacts } from '../model/app-model.ts';
+import type { EnvironmentSetup } from './environment-protocol.ts';
+import { ExecutionEnvironment } from './execution-environment.ts';
+import type { EnvironmentHooks, EnvironmentOutcome, LogEntry } from './execution-environment.ts';
+import { FunctionInitError, FunctionThrottledError } from './runtime-errors.ts';
+
+export interface PoolSettings {
+  setup: EnvironmentSetup;
+  environment: Record<string, string>;
+  /** The most environments at once: reservedConcurrency, capped by the emulator's --max-concurrency. */
+  maxEnvironments: number;
+  /** reservedConcurrency: past it, Lambda throttles instead of queueing. */
+  reservedConcurrency?: number;
+  /** An environment idle this long is ended (one is kept when `keepOne`). */
+  idleMs: number;
+  keepOne: boolean;
+  hooks: {
+    files(files: string[]): void;
+    log(entry: LogEntry, requestId: string | undefined): void;
+    /** The environment's handler failed to load; reported once per failure (the function fails until retired). */
+    initFailed(error: FunctionInitError): void;
+    /** An environment crashed between invocations (a stray throw from a timer, say). */
+    crashed(error: Error): void;
+  };
+}
+
+export interface PooledOutcome extends EnvironmentOutcome {
+  logs: LogEntry[];
+  /** The invocation waited for its environment's init (a cold start). */
+  coldStart: boolean;
+  initDurationMs?: number;
+}
+
+interface Waiter {
+  resolve(lease: { environment: ExecutionEnvironment; coldStart: boolean }): void;
+  reject(error: Error): void;
+}
+
+/**
+ * The execution environments of one function: a cold start on first use, reuse after, one invocation per environment
+ * at a time; concurrent invocations get more environments up to the limit, then queue (or are throttled past the
+ * function's reservedConcurrency, as Lambda does). An import-time failure is kept until the function is retired.
+ */
+export class FunctionPool {
+  private readonly environments = new Set<ExecutionEnvironment>();
+  private readonly waiters: Waiter[] = [];
+  private readonly idleTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
+  private initFailure?: FunctionInitError;
+  private inFlight = 0;
+  private closed = false;
+
+  constructor(
+    readonly fn: FunctionFacts,
+    private readonly settings: PoolSettings,
+  ) {}
+
+  /** Environments now: initializing, idle or busy (not those being ended). */
+  get size(): number {
+    return [...this.environments].filter((environment) => environment.state !== 'ended').length;
+  }
+
+  /**
+   * Starts one environment if there is none, so the first event does not pay the cold start. Resolves when that one
+   * is ready or has failed (never rejects).
+   */
+  warm(): Promise<void> {
+    if (this.environments.size > 0 || this.initFailure !== undefined || this.closed) return Promise.resolve();
+    return this.spawn().ready.catch(() => {});
+  }
+
+  async invoke(requestId: string, event: unknown, timeoutMs: number, started: (coldStart: boolean) => void): Promise<PooledOutcome> {
+    const reserved = this.settings.reservedConcurrency;
+    if (reserved !== undefined && this.inFlight >= reserved) {
+      throw new FunctionThrottledError(`Rate Exceeded: ${this.fn.functionName} has reservedConcurrency ${reserved} and that many invocations running`);
+    }
+    this.inFlight += 1;
+    try {
+      const { environment, coldStart } = await this.acquire();
+      started(coldStart);
+      const outcome = await environment.invoke(requestId, event, timeoutMs);
+      this.released(environment);
+      return { ...outcome, coldStart, ...(coldStart && environment.initDurationMs !== undefined ? { initDurationMs: environment.initDurationMs } : {}) };
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private acquire(): Promise<{ environment: ExecutionEnvironment; coldStart: boolean }> {
+    if (this.closed) return Promise.reject(new Error('the emulator is stopping'));
+    if (this.initFailure) return Promise.reject(this.initFailure);
+    const idle = [...this.environments].find((environment) => environment.state === 'idle' && !environment.retired);
+    if (idle) {
+      this.clearIdle(idle);
+      return Promise.resolve({ environment: idle, coldStart: false });
+    }
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      this.grow();
+    });
+  }
+
+  /** One more environment when invocations wait for more than those starting, within the limit. */
+  private grow(): void {
+    const starting = [...this.environments].filter((environment) => environment.state === 'initializing').length;
+    if (this.waiters.length > starting && this.environments.size < this.settings.maxEnvironments && !this.closed) this.spawn();
+  }
+
+  private spawn(): ExecutionEnvironment {
+    const hooks: EnvironmentHooks = {
+      files: (files) => this.settings.hooks.files(files),
+      log: (entry, requestId) => this.settings.hooks.log(entry, requestId),
+      ended: (environment, error, during) => {
+        this.environments.delete(environment);
+        this.clearIdle(environment);
+        if (error && !during && environment.served > 0 && !this.closed) this.settings.hooks.crashed(error);
+        this.grow();
+      },
+    };
+    const environment = new ExecutionEnvironment(this.settings.setup, this.settings.environment, hooks);
+    this.environments.add(environment);
+    environment.ready.then(
+      () => {
+        const waiter = environment.retired ? undefined : this.waiters.shift();
+        if (waiter) waiter.resolve({ environment, coldStart: true });
+        else this.released(environment);
+      },
+      (error: Error) => {
+        this.environments.delete(environment);
+        if (!(error instanceof FunctionInitError) || environment.retired || this.closed) return this.grow();
+        this.initFailure = error;
+        this.settings.hooks.initFailed(error);
+        for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+      },
+    );
+    return environment;
+  }
+
+  /** The environment finished an invocation (or its init): next waiter, or idle until reclaimed. */
+  private released(environment: ExecutionEnvironment): void {
+    if (environment.state !== 'idle') return; // it ended (timeout, crash): `ended` grows the pool if needed
+    if (environment.retired || this.closed) return void environment.end();
+    const waiter = this.waiters.shift();
+    if (waiter) return waiter.resolve({ environment, coldStart: false });
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(environment);
+      if (this.settings.keepOne && this.environments.size === 1) return;
+      if (environment.state === 'idle') void environment.end();
+    }, this.settings.idleMs);
+    timer.unref();
+    this.idleTimers.set(environment, timer);
+  }
+
+  private clearIdle(environment: ExecutionEnvironment): void {
+    clearTimeout(this.idleTimers.get(environment));
+    this.idleTimers.delete(environment);
+  }
+
+  /** After an edit: environments end (a busy one after its invocation), the next invocation loads the new code. */
+  retire(): void {
+    this.initFailure = undefined;
+    for (const environment of this.environments) {
+      environment.retired = true;
+      if (environment.state !== 'busy') void environment.end();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('the emulator is stopping'));
+    await Promise.all([...this.environments].map((environment) => environment.end()));
+  }
+}

@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import type { FunctionFacts } from '../model/app-model.ts';
+import type { EnvironmentSetup } from './environment-protocol.ts';
+import type { LogEntry } from './execution-environment.ts';
+import { FunctionPool } from './function-pool.ts';
+import { functionEnvironment } from './lambda-environment.ts';
+import type { EnvironmentFacts } from './lambda-environment.ts';
+import type { FunctionInitError } from './runtime-errors.ts';
+import { SourceWatcher } from './source-watcher.ts';
+
+/** One invocation's outcome, with what Lambda's REPORT line carries. */
+export interface InvokeOutcome {
+  requestId: string;
+  result?: unknown;
+  /** What the handler threw, or a HandlerTimeoutError, FunctionInitError, EnvironmentExitError, FunctionThrottledError. */
+  error?: Error;
+  durationMs: number;
+  /** Lambda bills by the millisecond, rounded up. */
+  billedDurationMs: number;
+  coldStart: boolean;
+  initDurationMs?: number;
+  maxMemoryUsedMb?: number;
+  /** The handler's console output during this invocation. */
+  logs: LogEntry[];
+}
+
+/** Where the runtime's lines go: the emulator formats them (text, colours, JSON). */
+export interface RuntimeLog {
+  start(fn: FunctionFacts, requestId: string): void;
+  handler(fn: FunctionFacts, requestId: string | undefined, entry: LogEntry): void;
+  report(fn: FunctionFacts, outcome: InvokeOutcome): void;
+  /** One line naming the file and the error; the function fails until an edit. */
+  initFailed(fn: FunctionFacts, error: FunctionInitError): void;
+  /** An environment crashed between invocations; it is discarded. */
+  crashed(fn: FunctionFacts, error: Error): void;
+  reloaded(file: string): void;
+  cannotWatch(folder: string, error: Error): void;
+}
+
+export interface RuntimeOptions extends EnvironmentFacts {
+  /** Environments per function at most (reservedConcurrency lowers it). Default 10. */
+  maxConcurrency: number;
+  /** Reload a function when a file its handler imported changes. */
+  watch: boolean;
+  /** Keep one environment per function warm (started in the background, again after an edit). */
+  warm: boolean;
+  /** An idle environment is ended after this long. */
+  environmentIdleMs: number;
+  /** Modules every environment imports before its handler (see EnvironmentSetup.preload). */
+  preload: string[];
+  log: RuntimeLog;
+}
+
+/** After an edit, environments start again once the editor has finished writing. */
+const REWARM_AFTER_MS = 100;
+
+/**
+ * Runs functions as Lambda does, each in execution environments of its own (see ExecutionEnvironment); the emulator's
+ * process never imports user code. `invoke` is the one way to run a function: routes, authorizers and triggers.
+ */
+export class LambdaRuntime {
+  private readonly pools = new Map<string, FunctionPool>();
+  private readonly watcher?: SourceWatcher;
+  private rewarm?: NodeJS.Timeout;
+
+  constructor(
+    private readonly functions: ReadonlyMap<string, FunctionFacts>,
+    private readonly options: RuntimeOptions,
+  ) {
+    if (options.watch) {
+      this.watcher = new SourceWatcher(
+        (file, functionKeys, repeated) => {
+          if (!repeated) options.log.reloaded(file);
+          for (const key of functionKeys) this.pools.get(key)?.retire();
+          if (options.warm) this.scheduleWarm();
+        },
+        (folder, error) => options.log.cannotWatch(folder, error),
+      );
+    }
+  }
+
+  /** Starts one environment of every function in the background; resolves when each is ready or has failed. */
+  warmAll(): Promise<void> {
+    return Promise.all([...this.functions.values()].map((fn) => this.pool(fn).warm())).then(() => {});
+  }
+
+  private scheduleWarm(): void {
+    clearTimeout(this.rewarm);
+    this.rewarm = setTimeout(() => void this.warmAll(), REWARM_AFTER_MS);
+    this.rewarm.unref();
+  }
+
+  /** Runs the function with `key` (a key of the app's functions). Rejects only for an unknown key. */
+  invokeFunction(key: string, event: unknown, options: { timeoutMs?: number } = {}): Promise<InvokeOutcome> {
+    const fn = this.functions.get(key);
+    if (fn === undefined) return Promise.reject(new TypeError(`No function "${key}"; functions: ${[...this.functions.keys()].join(', ')}`));
+    return this.invoke(fn, event, options);
+  }
+
+  /**
+   * Runs one invocation of `fn` with its timeout (or `timeoutMs`, if lower: API Gateway's integration timeout).
+   * Never rejects: a failure is the outcome's `error`.
+   */
+  async invoke(fn: FunctionFacts, event: unknown, options: { timeoutMs?: number } = {}): Promise<InvokeOutcome> {
+    const requestId = randomUUID();
+    const timeoutMs = Math.min(fn.timeoutMs, options.timeoutMs ?? Infinity);
+    let started = performance.now();
+    let outcome: InvokeOutcome;
+    try {
+      const pooled = await this.pool(fn).invoke(requestId, event, timeoutMs, () => {
+        started = performance.now(); // Duration is the handler's, after the environment is there, as Lambda's
+        this.options.log.start(fn, requestId);
+      });
+      const durationMs = performance.now() - started;
+      outcome = { requestId, ...pooled, durationMs, billedDurationMs: Math.max(1, Math.ceil(durationMs)) };
+    } catch (error) {
+      const durationMs = performance.now() - started;
+      outcome = { requestId, error: error as Error, durationMs, billedDurationMs: 0, coldStart: false, logs: [] };
+    }
+    this.options.log.report(fn, outcome);
+    return outcome;
+  }
+
+  private pool(fn: FunctionFacts): FunctionPool {
+    let pool = this.pools.get(fn.functionKey);
+    if (pool !== undefined) return pool;
+    const setup: EnvironmentSetup = {
+      handler: fn.handler,
+      functionName: fn.functionName,
+      memorySize: fn.memorySize,
+      region: this.options.region,
+      preload: this.options.preload,
+    };
+    const { log } = this.options;
+    pool = new FunctionPool(fn, {
+      setup,
+      environment: functionEnvironment(fn, this.options),
+      maxEnvironments: Math.min(fn.reservedConcurrency ?? Infinity, this.options.maxConcurrency),
+      ...(fn.reservedConcurrency !== undefined ? { reservedConcurrency: fn.reservedConcurrency } : {}),
+      idleMs: this.options.environmentIdleMs,
+      keepOne: this.options.warm,
+      hooks: {
+        files: (files) => this.watcher?.add(fn.functionKey, [fn.handler.file, ...files]),
+        log: (entry, requestId) => log.handler(fn, requestId, entry),
+        initFailed: (error) => {
+          this.watcher?.add(fn.functionKey, [fn.handler.file]); // a file that failed to load is retried after its next edit
+          log.initFailed(fn, error);
+        },
+        crashed: (error) => log.crashed(fn, error),
+      },
+    });
+    this.pools.set(fn.functionKey, pool);
+    return pool;
+  }
+
+  /** Environments of a function now (for tests and the bench). */
+  environmentsOf(functionKey: string): number {
+    return this.pools.get(functionKey)?.size ?? 0;
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.rewarm);
+    this.watcher?.close();
+    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+  }
+}

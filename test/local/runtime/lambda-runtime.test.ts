@@ -1,0 +1,222 @@
+import { createServer } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Emulator, InvocationRecord } from '../../../local/emulator.ts';
+import { connectClient } from '../../support/ws-client.ts';
+import type { TestClient } from '../../support/ws-client.ts';
+import { startProject } from '../fixture-projects.ts';
+
+/** Resolves with the next `invocation` record matching `match`, or rejects after `timeoutMs`. */
+function invocationOf(emulator: Emulator, match: (record: InvocationRecord) => boolean, timeoutMs = 10_000): Promise<InvocationRecord> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emulator.events.off('invocation', listener);
+      reject(new Error(`no matching invocation within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = (record: InvocationRecord) => {
+      if (!match(record)) return;
+      clearTimeout(timer);
+      emulator.events.off('invocation', listener);
+      resolve(record);
+    };
+    emulator.events.on('invocation', listener);
+  });
+}
+
+/** A loopback server that holds each request until `release()`: handlers wait on it, so tests control overlap. */
+async function startGate() {
+  const held: ServerResponse[] = [];
+  const waiters = new Set<() => void>();
+  const server = createServer((_request, response) => {
+    held.push(response);
+    for (const wake of waiters) wake();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    /** Resolves once `count` requests are held. */
+    holding: (count: number) =>
+      new Promise<void>((resolve) => {
+        const look = () => held.length >= count && (waiters.delete(look), resolve());
+        waiters.add(look);
+        look();
+      }),
+    release: () => held.splice(0).forEach((response) => response.end('go')),
+    stop: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+let emulator: Emulator;
+let client: TestClient;
+const lines: string[] = [];
+const ask = async (action: string, extra: Record<string, unknown> = {}, on: TestClient = client) => {
+  on.send({ action, ...extra });
+  return on.next(() => true, 15_000);
+};
+
+beforeAll(async () => {
+  process.env.WSGATE_TEST_HOST_ONLY = 'the test process';
+  emulator = await startProject('environments', { isolation: 'environments', httpPort: 0, log: (line) => void lines.push(line) });
+  client = await connectClient(emulator.wsUrl);
+});
+afterAll(async () => {
+  client.socket.close();
+  await emulator.stop();
+  delete process.env.WSGATE_TEST_HOST_ONLY;
+});
+
+describe('execution environments', () => {
+  it('fails only the function whose handler throws while imported, with one log line naming the file; the rest serve', async () => {
+    const failed = invocationOf(emulator, (r) => r.routeKey === 'broken');
+    expect(await ask('broken')).toMatchObject({ message: 'Internal server error' });
+    expect(await failed).toMatchObject({ status: 'error', error: expect.stringMatching(/^FunctionInitError: .*broken\.ts: Error: PAYMENTS_API_KEY is not set$/) });
+    expect(await ask('broken')).toMatchObject({ message: 'Internal server error' });
+    expect(lines.filter((line) => /broken {2}could not load its handler: .*broken\.ts: Error: PAYMENTS_API_KEY is not set/.test(line))).toHaveLength(1);
+    expect(await ask('red')).toMatchObject({ COLOUR: 'red' });
+    expect(client.socket.readyState).toBe(client.socket.OPEN);
+  });
+
+  it('gives each function its own variables and those Lambda sets, nothing of the host or of other functions', async () => {
+    const [red, blue] = [await ask('red'), await ask('blue')];
+    expect(red).toEqual({
+      COLOUR: 'red',
+      AWS_LAMBDA_FUNCTION_NAME: 'environments-local-red',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/environments-local-red',
+      AWS_LAMBDA_LOG_STREAM_NAME: expect.stringMatching(/^\d{4}\/\d\d\/\d\d\/\[\$LATEST\][0-9a-f]{32}$/),
+      AWS_REGION: 'eu-central-1',
+      AWS_DEFAULT_REGION: 'eu-central-1',
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      LAMBDA_TASK_ROOT: expect.stringMatching(/environments$/),
+      _HANDLER: 'colour.handler',
+      TZ: ':UTC',
+      AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: emulator.connectionsUrl,
+      AWS_ENDPOINT_URL_DYNAMODB: emulator.dynamodbEndpoint,
+      WSGATE_TEST_HOST_ONLY: null,
+    });
+    expect(blue).toMatchObject({ COLOUR: 'blue', AWS_LAMBDA_FUNCTION_NAME: 'environments-local-blue', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512' });
+    expect(process.env.COLOUR).toBeUndefined();
+    expect(lines.filter((line) => /warning:.*COLOUR/.test(line))).toEqual([]);
+  });
+
+  it('keeps a handler that replaces global.fetch inside its environment: the pages and other handlers still fetch', async () => {
+    const fetchBefore = globalThis.fetch;
+    expect(await ask('hijack')).toEqual({ replaced: true });
+    expect(globalThis.fetch).toBe(fetchBefore);
+    const config = await (await fetch(`${emulator.pageUrl}config.json`)).json();
+    expect(config).toMatchObject({ wsUrl: emulator.wsUrl });
+    const gate = await startGate();
+    try {
+      const counted = ask('counter', { wait: gate.url }); // this handler fetches the gate with the real fetch
+      await gate.holding(1);
+      gate.release();
+      expect(await counted).toEqual({ count: expect.any(Number) });
+    } finally {
+      await gate.stop();
+    }
+  });
+
+  it('stops a synchronous infinite loop at its timeout: the frame, the connection kept, the environment ended', async () => {
+    const timedOut = invocationOf(emulator, (r) => r.routeKey === 'loop');
+    expect(await ask('loop', { spin: true })).toMatchObject({ message: 'Internal server error' });
+    expect(await timedOut).toMatchObject({ status: 'timeout', error: 'HandlerTimeoutError: Task timed out after 1.00 seconds' });
+    expect(emulator.environmentsOf('loop')).toBe(0);
+    expect(await ask('loop', { spin: false })).toEqual({ looped: false });
+    expect(client.socket.readyState).toBe(client.socket.OPEN);
+  });
+
+  it.each([
+    ['exit', { exit: true }, /^EnvironmentExitError: Runtime\.ExitError: the runtime exited with status 1/, { exited: false }],
+    ['reject', { reject: true }, /^EnvironmentExitError: Runtime\.ExitError: Error: nobody handles this/, { rejected: false }],
+    ['heap', { grow: true }, /^EnvironmentExitError: Runtime\.OutOfMemory: the environment ran out of its 128 MB/, { grown: false }],
+  ])('discards the environment on %s and fails only that invocation; the next one runs in a new environment', async (action, misbehave, error, fine) => {
+    const failed = invocationOf(emulator, (r) => r.routeKey === action, 30_000);
+    expect(await ask(action, misbehave)).toMatchObject({ message: 'Internal server error' });
+    expect(await failed).toMatchObject({ status: 'error', error: expect.stringMatching(error) });
+    expect(await ask(action, {})).toEqual(fine);
+    expect(await ask('red')).toMatchObject({ COLOUR: 'red' });
+  });
+
+  it('loads aws-sdk v2 through two entry paths into one module graph', async () => {
+    expect(await ask('sdkv2')).toEqual({ executor: 'function', documentClient: 'function', sameNamespace: true });
+  });
+
+  it('finds a CommonJS handler exported as module.exports.default', async () => {
+    expect(await ask('cjsdefault')).toEqual({ via: 'module.exports.default', routeKey: 'cjsdefault' });
+  });
+});
+
+describe('the lifecycle', () => {
+  it('starts cold, then reuses the environment: module state kept across sequential invocations', async () => {
+    const first = invocationOf(emulator, (r) => r.routeKey === 'counter');
+    expect(await ask('counter')).toEqual({ count: expect.any(Number) });
+    const record = await first;
+    const base = (client.frames.at(-1) as { count: number }).count;
+    const second = invocationOf(emulator, (r) => r.routeKey === 'counter');
+    expect(await ask('counter')).toEqual({ count: base + 1 });
+    expect(await second).toMatchObject({ coldStart: false, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), billedDurationMs: expect.any(Number), maxMemoryUsedMb: expect.any(Number) });
+    if (record.coldStart) expect(record.initDurationMs).toBeGreaterThan(0);
+    expect(emulator.environmentsOf('counter')).toBe(1);
+  });
+
+  it('gives concurrent invocations environments of their own, which share no module state', async () => {
+    const gate = await startGate();
+    const other = await connectClient(emulator.wsUrl);
+    try {
+      const reused = ask('counter', { wait: gate.url });
+      await gate.holding(1);
+      const fresh = ask('counter', { wait: gate.url }, other);
+      await gate.holding(2);
+      expect(emulator.environmentsOf('counter')).toBe(2);
+      gate.release();
+      expect((await fresh).count).toBe(1);
+      expect((await reused).count).toBeGreaterThan(1);
+    } finally {
+      other.socket.close();
+      await gate.stop();
+    }
+  });
+
+  it('throttles past reservedConcurrency as Lambda does: that frame gets Internal server error', async () => {
+    const gate = await startGate();
+    const other = await connectClient(emulator.wsUrl);
+    try {
+      const running = ask('single', { wait: gate.url });
+      await gate.holding(1);
+      const throttled = invocationOf(emulator, (r) => r.routeKey === 'single' && r.status === 'throttled');
+      expect(await ask('single', {}, other)).toMatchObject({ message: 'Internal server error' });
+      expect(await throttled).toMatchObject({ error: expect.stringMatching(/^FunctionThrottledError: Rate Exceeded/) });
+      gate.release();
+      expect(await running).toEqual({ count: 1 });
+    } finally {
+      other.socket.close();
+      await gate.stop();
+    }
+  });
+});
+
+describe('maxConcurrency', () => {
+  it('queues invocations past the emulator-wide limit instead of starting more environments', async () => {
+    const limited = await startProject('environments', { isolation: 'environments', maxConcurrency: 1 });
+    const gate = await startGate();
+    const [a, b] = [await connectClient(limited.wsUrl), await connectClient(limited.wsUrl)];
+    try {
+      const first = ask('counter', { wait: gate.url }, a);
+      await gate.holding(1);
+      const second = ask('counter', { wait: gate.url }, b);
+      expect(limited.environmentsOf('counter')).toBe(1);
+      gate.release();
+      expect(await first).toEqual({ count: 1 });
+      await gate.holding(1);
+      gate.release();
+      expect(await second).toEqual({ count: 2 }); // the same environment, after the first
+    } finally {
+      a.socket.close();
+      b.socket.close();
+      await gate.stop();
+      await limited.stop();
+    }
+  });
+});
