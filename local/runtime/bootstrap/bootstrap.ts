@@ -33,10 +33,20 @@ function memoryMb(): number {
   return peakMb;
 }
 
-/** Lambda returns results as JSON: what does not survive JSON.stringify does not reach the caller either. */
-function asJson(result: unknown): unknown {
-  const json = JSON.stringify(result);
-  return json === undefined ? undefined : JSON.parse(json);
+/**
+ * The result crosses to the emulator by structured clone, as the value the handler returned: the gateway and the
+ * triggers judge it by API Gateway's rules exactly as they do in-process (a JSON round trip would turn
+ * `{ statusCode: NaN }`, a malformed response, into `{ statusCode: null }`, which a $connect accepts). Only a value
+ * that cannot be cloned (a function, a class with private state) goes as JSON, which is what Lambda would send.
+ */
+function sendResult(requestId: string, result: unknown, maxMemoryUsedMb: number): void {
+  try {
+    send({ type: 'result', requestId, result, maxMemoryUsedMb });
+  } catch (error) {
+    if ((error as Error).name !== 'DataCloneError') throw error;
+    const json = JSON.stringify(result);
+    send({ type: 'result', requestId, result: json === undefined ? undefined : JSON.parse(json), maxMemoryUsedMb });
+  }
 }
 
 async function load(): Promise<LambdaHandler> {
@@ -63,8 +73,8 @@ async function run(handler: LambdaHandler, request: InvokeRequest): Promise<void
   current = request.requestId;
   const target = { functionName: setup.functionName, memorySize: setup.memorySize, region: setup.region, awsRequestId: request.requestId, deadline: request.deadline };
   try {
-    const result = asJson(await invoke(handler, request.event, target));
-    send({ type: 'result', requestId: request.requestId, result, maxMemoryUsedMb: memoryMb() });
+    const result = await invoke(handler, request.event, target);
+    sendResult(request.requestId, result, memoryMb());
   } catch (error) {
     send({ type: 'error', requestId: request.requestId, error: serializeError(error), maxMemoryUsedMb: memoryMb() });
   } finally {

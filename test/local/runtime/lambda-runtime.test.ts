@@ -143,6 +143,13 @@ describe('execution environments', () => {
     expect(await ask('sdkv2')).toEqual({ executor: 'function', documentClient: 'function', sameNamespace: true });
   });
 
+  it('hands the gateway the value the handler returned, as in-process: { statusCode: NaN } refuses $connect with 502', async () => {
+    // JSON would make it { statusCode: null }, which a $connect accepts as 200.
+    await expect(connectClient(`${emulator.wsUrl}?status=NaN`)).rejects.toMatchObject({ statusCode: 502 });
+    await expect(connectClient(`${emulator.wsUrl}?status=401`)).rejects.toMatchObject({ statusCode: 401 });
+    expect(client.socket.readyState).toBe(client.socket.OPEN);
+  });
+
   it('finds a CommonJS handler exported as module.exports.default', async () => {
     expect(await ask('cjsdefault')).toEqual({ via: 'module.exports.default', routeKey: 'cjsdefault' });
   });
