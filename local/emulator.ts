@@ -28,6 +28,7 @@ import { HandlerLoader } from './runtime/handler-loader.ts';
 import { InProcessRuntime } from './runtime/in-process-runtime.ts';
 import type { FunctionRunner } from './runtime/in-process-runtime.ts';
 import { LambdaRuntime } from './runtime/lambda-runtime.ts';
+import { INTERCEPT_PRELOAD } from './runtime/intercept/preload-path.ts';
 import type { InvokeOutcome } from './runtime/lambda-runtime.ts';
 import { LambdaIntegration } from './gateway/lambda-integration.ts';
 import { HttpEvents } from './triggers/http-events.ts';
@@ -232,7 +233,9 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
         watch: options.watch,
         warm: options.warm,
         environmentIdleMs: options.environmentIdleMs,
-        preload: options.preload,
+        // Requests for AWS's own hostnames reach the emulator from inside each environment, never from this process.
+        preload: options.intercept ? [INTERCEPT_PRELOAD, ...options.preload] : options.preload,
+        ...(config.tsconfig ? { tsconfig: config.tsconfig } : {}),
         log,
       });
       cleanup.push(() => environments.close());
@@ -281,7 +284,11 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
     const schedules = new Schedules(config.schedules, config.functions, lambda, { region: config.region, accountId: ACCOUNT_ID, speed: options.scheduleSpeed });
     cleanup.push(() => schedules.stop());
     const checkHost = hostCheck(options.host, options.allowedHosts);
-    const connections = connectionsApi(management, config.stage, checkHost);
+    // Requests the environments' interception sends here still name the AWS host they were meant for; no DNS answer
+    // can make a rebinding page's name end in amazonaws.com, so that domain is as safe as loopback.
+    const intercepting = options.isolation === 'environments' && options.intercept;
+    const connectionsHostCheck = intercepting ? hostCheck(options.host, [...options.allowedHosts, `.execute-api.${config.region}.amazonaws.com`]) : checkHost;
+    const connections = connectionsApi(management, config.stage, connectionsHostCheck);
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       const oversize = oversizeStatus(request);
       if (oversize !== undefined) {

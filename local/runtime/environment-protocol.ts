@@ -15,6 +15,8 @@ export interface EnvironmentSetup {
    * Absolute paths or file: URLs.
    */
   preload: string[];
+  /** The project's tsconfig.json (nearest the config): the environment's TypeScript loader resolves `paths` with it. */
+  tsconfig?: string;
 }
 
 export interface SerializedError {

@@ -48,6 +48,8 @@ export interface RuntimeOptions extends EnvironmentFacts {
   environmentIdleMs: number;
   /** Modules every environment imports before its handler (see EnvironmentSetup.preload). */
   preload: string[];
+  /** The project's tsconfig.json, for the TypeScript loader inside each environment. */
+  tsconfig?: string;
   log: RuntimeLog;
 }
 
@@ -130,6 +132,7 @@ export class LambdaRuntime {
       memorySize: fn.memorySize,
       region: this.options.region,
       preload: this.options.preload,
+      ...(this.options.tsconfig ? { tsconfig: this.options.tsconfig } : {}),
     };
     const { log } = this.options;
     pool = new FunctionPool(fn, {

@@ -16,8 +16,12 @@ function imported(url) {
   if (!file.startsWith(bootstrapDir)) parentPort.postMessage({ type: 'files', files: [file] });
 }
 
-registerEsm({ onImport: imported });
+const { tsconfig } = workerData.setup;
+registerEsm({ onImport: imported, ...(tsconfig ? { tsconfig } : {}) });
+// tsx's CommonJS side reads its tsconfig from TSX_TSCONFIG_PATH as it registers; the handler never sees the variable.
+if (tsconfig) process.env.TSX_TSCONFIG_PATH = tsconfig;
 registerCommonJs();
+delete process.env.TSX_TSCONFIG_PATH;
 for (const module of workerData.setup.preload) await import(module.startsWith('file:') ? module : pathToFileURL(module).href);
 // From the published package (dist/) the bootstrap is compiled JavaScript; from the sources, TypeScript.
 const compiled = new URL('./bootstrap.js', import.meta.url);

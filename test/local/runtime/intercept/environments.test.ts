@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Emulator, InvocationRecord } from '../../../../local/emulator.ts';
+import { connectClient } from '../../../support/ws-client.ts';
+import type { TestClient } from '../../../support/ws-client.ts';
+import { startProject } from '../../fixture-projects.ts';
+
+/** Resolves with the next `invocation` record of `routeKey`. */
+function invocationOf(emulator: Emulator, routeKey: string, timeoutMs = 15_000): Promise<InvocationRecord> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${routeKey} invocation within ${timeoutMs} ms`)), timeoutMs);
+    const listener = (record: InvocationRecord) => {
+      if (record.routeKey !== routeKey) return;
+      clearTimeout(timer);
+      emulator.events.off('invocation', listener);
+      resolve(record);
+    };
+    emulator.events.on('invocation', listener);
+  });
+}
+
+describe('interception inside execution environments', () => {
+  let emulator: Emulator;
+  let client: TestClient;
+  const lines: string[] = [];
+  beforeAll(async () => {
+    emulator = await startProject('intercepted', { isolation: 'environments', log: (line) => void lines.push(line) });
+    client = await connectClient(emulator.wsUrl);
+  });
+  afterAll(async () => {
+    client.socket.close();
+    await emulator.stop();
+  });
+
+  it("delivers SDK v3's post to https://{domainName}/{stage}, from a handler importing through the tsconfig's paths", async () => {
+    client.send({ action: 'v3' });
+    const frame = await client.next((f) => f.via === 'sdk-v3', 15_000);
+    expect(frame.endpoint).toMatch(/^https:\/\/[a-z0-9]{10}\.execute-api\.eu-west-1\.amazonaws\.com\/local$/);
+    expect(lines.some((line) => /wsgate: requests to [a-z0-9]{10}\.execute-api\.eu-west-1\.amazonaws\.com go to http:\/\/127\.0\.0\.1:\d+/.test(line))).toBe(true);
+  });
+
+  it('delivers SDK v2 (aws-sdk, CommonJS) posting to {domainName}/{stage}', async () => {
+    client.send({ action: 'v2' });
+    const frame = await client.next((f) => f.via === 'sdk-v2', 15_000);
+    expect(frame.endpoint).toMatch(/^[a-z0-9]{10}\.execute-api\.eu-west-1\.amazonaws\.com\/local$/);
+    expect(client.socket.readyState).toBe(client.socket.OPEN);
+  });
+
+  it('leaves the emulator\'s own process unpatched', async () => {
+    const http = await import('node:https');
+    expect(http.request.name).toBe('request');
+  });
+});
+
+describe('--no-intercept (intercept: false)', () => {
+  it('leaves the AWS hostnames alone inside the environments: the post does not reach the emulator', async () => {
+    const emulator = await startProject('intercepted', { isolation: 'environments', intercept: false });
+    const client = await connectClient(emulator.wsUrl);
+    try {
+      const failed = invocationOf(emulator, 'v3');
+      client.send({ action: 'v3' });
+      expect(await client.next((f) => 'message' in f, 15_000)).toMatchObject({ message: 'Internal server error' });
+      expect((await failed).status).toMatch(/^(error|timeout)$/);
+      expect(client.frames.filter((f) => f.via !== undefined)).toEqual([]);
+    } finally {
+      client.socket.close();
+      await emulator.stop();
+    }
+  });
+});
