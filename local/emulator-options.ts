@@ -5,6 +5,12 @@ export interface EmulatorOptions {
    * given, the project is found in the working folder (serverless.yml first, then a SAM template, then cdk.out/).
    */
   configPath: string;
+  /**
+   * The configuration the Serverless Framework resolved (what its plugin hands over: `serverless.configurationInput`),
+   * read instead of the file at `configPath` — whose folder still roots the handlers and `.env` files. Default: the
+   * file is read and resolved by wsgate.
+   */
+  serverlessConfig?: Record<string, unknown>;
   /** A CloudFormation/SAM template to serve instead (YAML or JSON). */
   templatePath?: string;
   /** A CDK cloud assembly (`cdk.out/` from `cdk synth`) to serve instead. */
@@ -98,7 +104,7 @@ export const EMULATOR_DEFAULTS: Readonly<EmulatorOptions> = {
   preload: [],
 };
 
-const OPTIONAL_KEYS = ['httpPort', 'stage', 'persistDir', 'dynamodbEndpoint', 'templatePath', 'cdkOut', 'parameterOverrides', 'color'] as const;
+const OPTIONAL_KEYS = ['httpPort', 'stage', 'persistDir', 'dynamodbEndpoint', 'serverlessConfig', 'templatePath', 'cdkOut', 'parameterOverrides', 'color'] as const;
 
 /**
  * Merges options over the defaults (an `undefined` value keeps the default); an unknown key or an invalid value fails
@@ -122,6 +128,9 @@ export function emulatorOptions(given: Partial<EmulatorOptions> = {}): EmulatorO
   if (typeof options.connectionsPerSecond !== 'number' || !(options.connectionsPerSecond >= 1)) fail('connectionsPerSecond', 'a number ≥ 1 (Infinity for no limit)');
   if (typeof options.scheduleSpeed !== 'number' || !Number.isFinite(options.scheduleSpeed) || options.scheduleSpeed <= 0) fail('scheduleSpeed', 'a positive number (1 is real time)');
   if (typeof options.configPath !== 'string' || options.configPath === '') fail('configPath', 'the path of a serverless.yml');
+  if (options.serverlessConfig !== undefined && (typeof options.serverlessConfig !== 'object' || options.serverlessConfig === null || Array.isArray(options.serverlessConfig))) {
+    fail('serverlessConfig', 'the configuration object the Serverless Framework resolved');
+  }
   for (const key of ['templatePath', 'cdkOut'] as const) if (options[key] !== undefined && (typeof options[key] !== 'string' || options[key] === '')) fail(key, 'a path');
   if (options.parameterOverrides !== undefined && typeof options.parameterOverrides !== 'string' && (typeof options.parameterOverrides !== 'object' || options.parameterOverrides === null)) {
     fail('parameterOverrides', 'a "Key=Value …" string or an object of strings');

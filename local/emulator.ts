@@ -133,6 +133,7 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
   const read = await readProject({
     // Nothing chosen: the project is found in the working folder (a serverless config first, as before).
     configPath: given.configPath,
+    serverlessConfig: given.serverlessConfig,
     templatePath: asGiven.templatePath,
     cdkOut: asGiven.cdkOut,
     parameterOverrides: asGiven.parameterOverrides,

@@ -114,13 +114,13 @@ describe.concurrent('installed into a project of its own', { timeout: 300_000 },
     expect(stdout).toBe('');
   });
 
-  it('npx osls wsgate starts it through the plugin, with serverless-offline\'s --websocketPort', async () => {
-    const osls = spawnWatched('npx', ['osls', 'wsgate', '--websocketPort', '0'], { cwd: project, env: { ...env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' } });
+  it('npx osls wsgate starts it through the plugin, on the configuration the Framework resolved (--param), with serverless-offline\'s --websocketPort', async () => {
+    const osls = spawnWatched('npx', ['osls', 'wsgate', '--websocketPort', '0', '--param', 'prefix=resolved by the Framework'], { cwd: project, env: { ...env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' } });
     try {
       const [, wsUrl] = await osls.waitFor(/WebSocket\s+(ws:\/\/127\.0\.0\.1:\d+\/local)\n/, 90_000);
       const client = await connectClient(wsUrl!);
       client.send('through the plugin');
-      expect(await client.next(() => true)).toEqual({ raw: 'echo: through the plugin' });
+      expect(await client.next(() => true)).toEqual({ raw: 'resolved by the Framework: through the plugin' });
       await osls.stop();
       expect((await client.closed).code).toBe(1001); // the emulator's stop: every connection goes away
     } finally {

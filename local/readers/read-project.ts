@@ -7,7 +7,7 @@ import { loadAssembly } from './cdk/load-assembly.ts';
 import { loadTemplate } from './cloudformation/load-template.ts';
 import { parseParameterOverrides } from './cloudformation/template-parameters.ts';
 import { SERVERLESS_CONFIG_NAMES } from './serverless/config-file.ts';
-import { loadConfig } from './serverless/load-config.ts';
+import { loadConfig, resolvedConfigModel } from './serverless/load-config.ts';
 
 /** The Serverless Framework's file names, in the order it looks for them. */
 export const SERVERLESS_FILE_NAMES = SERVERLESS_CONFIG_NAMES;
@@ -33,6 +33,8 @@ export interface SamConfig {
 export interface ProjectSelection {
   /** A serverless.yml (`--config`). */
   configPath?: string;
+  /** `configPath` as the Serverless Framework resolved it (its plugin passes it): modelled as given, not read again. */
+  serverlessConfig?: Record<string, unknown>;
   /** A CloudFormation/SAM template (`--template`). */
   templatePath?: string;
   /** A CDK cloud assembly folder (`--cdk-out`). */
@@ -95,7 +97,13 @@ export async function readProject(selection: ProjectSelection = {}): Promise<Emu
   }
 
   let configs: EmulatorConfig[];
-  if (source.kind === 'serverless') configs = [await loadConfig(source.path, { stage: selection.stage, region: selection.region })];
+  if (source.kind === 'serverless') {
+    configs = [
+      selection.serverlessConfig
+        ? resolvedConfigModel(selection.serverlessConfig, source.path, { stage: selection.stage, region: selection.region })
+        : await loadConfig(source.path, { stage: selection.stage, region: selection.region }),
+    ];
+  }
   else {
     const samconfig = source.kind === 'template' ? source.samconfig : undefined;
     const overrides = {

@@ -37,8 +37,10 @@ export class WsgatePlugin {
   private async start(): Promise<void> {
     const { given, defaults, prependStage } = pluginEmulatorOptions(this.flags, this.serverless.service.custom, this.serverless.serviceDir);
     const { startEmulator } = await import('../emulator.ts');
-    // The Framework's own configuration file, read by wsgate's reader (every form the Framework takes), custom.wsgate included.
-    const emulator = await startEmulator({ ...given, configPath: join(this.serverless.serviceDir, this.serverless.configurationFilename) }, defaults);
+    // The configuration as the Framework resolved it (its variable sources, `--param`, `.env`), custom.wsgate included;
+    // its file's folder roots the handlers.
+    const configPath = join(this.serverless.serviceDir, this.serverless.configurationFilename);
+    const emulator = await startEmulator({ ...given, configPath, serverlessConfig: this.serverless.configurationInput }, defaults);
     const wsUrl = prependStage ? emulator.wsUrl : emulator.wsUrl.slice(0, -`/${emulator.stage}`.length);
     console.log(banner(emulator, wsUrl));
     // The command runs until Ctrl-C, as `serverless offline` does; then every connection gets its $disconnect.

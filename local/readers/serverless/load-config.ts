@@ -23,6 +23,19 @@ export interface LoadOptions {
  * serves: its variables resolved as the Framework resolves them (with `.env` files when `useDotenv` is on), then
  * {@link serverlessModel}.
  */
+/**
+ * The model of a configuration the Serverless Framework has already resolved (`serverless.configurationInput`, every
+ * variable substituted by the Framework's own resolvers, its `.env` loaded), for the file at `configPath`: the stage
+ * and region are picked as {@link loadConfig} picks them.
+ */
+export function resolvedConfigModel(resolved: Record<string, unknown>, configPath: string, options: Pick<LoadOptions, 'stage' | 'region'> = {}): EmulatorConfig {
+  const path = resolve(configPath);
+  const config = structuredClone(resolved) as Record<string, any>;
+  const stage = String(options.stage ?? config.custom?.wsgate?.stage ?? config.provider?.stage ?? 'dev');
+  const region = String(options.region ?? config.provider?.region ?? 'us-east-1');
+  return serverlessModel(config, { configPath: path, dir: dirname(path), stage, region, warnings: [] });
+}
+
 export async function loadConfig(configPath: string, options: LoadOptions = {}): Promise<EmulatorConfig> {
   const path = resolve(configPath);
   const raw = await readServerlessConfig(configPath);

@@ -68,6 +68,18 @@ describe('readProject', () => {
     expect((await readProject({ dir, parameterOverrides: 'Name=fromflag' })).routes.get('$default')?.environment.NAME).toBe('fromflag');
   });
 
+  it('models the configuration the Serverless Framework resolved (its plugin passes it) instead of reading the file again', async () => {
+    const dir = folder({ 'serverless.yml': SERVERLESS.replace('provider: { name: aws, runtime: nodejs22.x }', "provider:\n  name: aws\n  runtime: nodejs22.x\n  environment:\n    WHO: ${param:who, 'the file'}"), 'h.ts': 'export const handler = async () => ({ statusCode: 200 });' });
+    const configPath = join(dir, 'serverless.yml');
+    expect((await readProject({ configPath })).routes.get('$default')?.environment.WHO).toBe('the file');
+    const resolved = { service: 's', provider: { name: 'aws', runtime: 'nodejs22.x', stage: 'qa', environment: { WHO: 'the Framework' } }, functions: [{ f: { handler: 'h.handler', events: [{ websocket: '$default' }] } }] };
+    const config = await readProject({ configPath, serverlessConfig: resolved });
+    expect(config.routes.get('$default')?.environment.WHO).toBe('the Framework');
+    expect(config.stage).toBe('qa');
+    expect(config.configPath).toBe(configPath);
+    expect(resolved.functions).toHaveLength(1); // the Framework's object is not changed (its list form stays a list)
+  });
+
   it.each([
     [{ configPath: 'a.yml', templatePath: 'b.yaml' }, 'CONFIG_INVALID', /choose one project: --config and --template/],
     [{ dir: join(scratch, 'empty') }, 'CONFIG_NOT_FOUND', /no project in .*looked for serverless\.yml, serverless\.yaml, .*template\.yaml, .*cdk\.out\/\. Pass --config, --template or --cdk-out/],
