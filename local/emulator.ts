@@ -241,7 +241,9 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
       });
       cleanup.push(() => environments.close());
       runtime = environments;
-      if (options.warm) warmAll = () => environments.warmAll();
+      const connect = config.routes.get('$connect');
+      const first = connect ? [...(connect.authorizer ? [connect.authorizer.functionKey] : []), connect.functionKey] : [];
+      if (options.warm) warmAll = () => environments.warmAll(first);
     } else {
       // In-process: handlers share this process's env (the union of every function's; conflicts are reported).
       const { environment, conflicts } = handlerEnvironment(config);
