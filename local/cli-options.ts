@@ -26,8 +26,9 @@ export const usage = (command: string) => `usage: ${command} [options]
   --env KEY=VALUE      set KEY in every function's environment, over the config (repeatable)
   --no-watch           do not reload handlers when their files change
   --no-intercept       do not route the handlers' requests for AWS hostnames to the emulator
-  --isolate            run each function in execution environments of its own, as Lambda does (worker threads;
-                       the two flags below apply to it); default: handlers in the emulator's process
+  --no-isolate         run the handlers in the emulator's own process, sharing its env and globals (faster cold
+                       starts; no interception of AWS hostnames); default: each function in execution environments
+                       of its own, as Lambda does (worker threads; the two flags below apply to them)
   --no-warm            do not start one environment per function after the start (see every cold start)
   --max-concurrency N  execution environments per function at most (default 10; more invocations queue)
   --unordered          run a connection's frames concurrently, as API Gateway may (default: one at a time, in order)
@@ -60,6 +61,7 @@ const FLAGS = {
   'no-watch': { type: 'boolean' },
   'no-intercept': { type: 'boolean' },
   isolate: { type: 'boolean' },
+  'no-isolate': { type: 'boolean' },
   'no-warm': { type: 'boolean' },
   'max-concurrency': { type: 'string' },
   unordered: { type: 'boolean' },
@@ -99,12 +101,17 @@ export function cliOptions(argv: string[], command = 'wsgate'): Partial<Emulator
     environment: parsed.env === undefined ? undefined : environmentPairs(parsed.env),
     watch: parsed['no-watch'] ? false : undefined,
     intercept: parsed['no-intercept'] ? false : undefined,
-    isolation: parsed.isolate ? 'environments' : undefined,
+    isolation: isolation(parsed.isolate, parsed['no-isolate']),
     warm: parsed['no-warm'] ? false : undefined,
     maxConcurrency: concurrency(parsed['max-concurrency']),
     orderedFrames: parsed.unordered ? false : undefined,
     logFormat: logFormat(parsed['log-format']),
   };
+}
+
+function isolation(isolate: boolean | undefined, noIsolate: boolean | undefined): EmulatorOptions['isolation'] | undefined {
+  if (isolate && noIsolate) throw new ConfigError('CONFIG_INVALID', '--isolate and --no-isolate contradict each other: give one');
+  return isolate ? 'environments' : noIsolate ? 'in-process' : undefined;
 }
 
 function concurrency(value: string | undefined): number | undefined {

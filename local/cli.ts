@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   }
   // Loaded once the flags are known good: --help, --version and a bad flag answer without loading the emulator.
   const { startEmulator } = await import('./emulator.ts');
-  const emulator = await startEmulator(options, { httpPort: 3000 }); // the CLI always serves the pages
+  // The CLI always serves the pages, and runs each function in execution environments of its own (--no-isolate: here).
+  const emulator = await startEmulator(options, { httpPort: 3000, isolation: 'environments' });
   const routes = [...emulator.config.routes.keys()].join(', ');
   console.log(
     [
@@ -65,8 +66,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-// Handlers run in this process: a stray rejection or a throw from a handler's timer is logged, never fatal, so the
-// emulator keeps serving every other connection (on AWS it would only have failed that one invocation).
+// With --no-isolate handlers run in this process: a stray rejection or a throw from a handler's timer is logged, never
+// fatal, so the emulator keeps serving every other connection (on AWS it would only have failed that one invocation).
 process.on('unhandledRejection', (reason) => console.error('wsgate: unhandled rejection (from a handler?):', reason));
 process.on('uncaughtException', (error) => {
   if (isClosedOutput(error)) shutdown();

@@ -22,6 +22,7 @@ const KEYS: Record<string, (value: unknown, key: string) => Partial<EmulatorOpti
   noIntercept: (v, k) => ({ intercept: !bool(v, k) }),
   environment: (v, k) => ({ environment: environment(v, k) }),
   isolate: (v, k) => ({ isolation: bool(v, k) ? 'environments' : 'in-process' }),
+  noIsolate: (v, k) => ({ isolation: bool(v, k) ? 'in-process' : 'environments' }),
   warm: (v, k) => ({ warm: bool(v, k) }),
   noWarm: (v, k) => ({ warm: !bool(v, k) }),
   maxConcurrency: (v, k) => ({ maxConcurrency: wholeNumber(v, k) }),

@@ -7,6 +7,14 @@ describe('cliOptions', () => {
     expect(cliOptions(['--idle-timeout', '60', '--no-watch', '--no-intercept'])).toEqual({ idleTimeoutMs: 60_000, watch: false, intercept: false });
   });
 
+  it('takes the runtime flags: --isolate / --no-isolate, --no-warm, --max-concurrency, --unordered, --log-format', () => {
+    expect(cliOptions(['--no-isolate'])).toEqual({ isolation: 'in-process' });
+    expect(cliOptions(['--isolate', '--no-warm', '--max-concurrency', '3', '--unordered', '--log-format', 'json'])).toEqual({ isolation: 'environments', warm: false, maxConcurrency: 3, orderedFrames: false, logFormat: 'json' });
+    expect(() => cliOptions(['--isolate', '--no-isolate'])).toThrow(/--isolate and --no-isolate contradict each other/);
+    expect(() => cliOptions(['--max-concurrency', '0'])).toThrow(/--max-concurrency must be a whole number ≥ 1; got "0"/);
+    expect(() => cliOptions(['--log-format', 'xml'])).toThrow(/--log-format must be text or json; got "xml"/);
+  });
+
   it('takes --env KEY=VALUE, repeatable, the value keeping any "="', () => {
     expect(cliOptions(['--env', 'A=1', '--env', 'URL=http://x/?q=1', '--env', 'A=2', '--env', 'EMPTY='])).toEqual({ environment: { A: '2', URL: 'http://x/?q=1', EMPTY: '' } });
     expect(() => cliOptions(['--env', 'NOEQUALS'])).toThrow(/--env takes KEY=VALUE; got "NOEQUALS"/);

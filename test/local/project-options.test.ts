@@ -19,6 +19,13 @@ describe('projectOptions', () => {
     expect(projectOptions(undefined)).toEqual({});
   });
 
+  it('reads the runtime options: isolate / no-isolate, warm / no-warm, maxConcurrency, unordered, logFormat', () => {
+    expect(projectOptions(settings({ isolate: false, 'no-warm': true, 'max-concurrency': 4, unordered: true, logFormat: 'json' }))).toEqual({ isolation: 'in-process', warm: false, maxConcurrency: 4, orderedFrames: false, logFormat: 'json' });
+    expect(projectOptions(settings({ noIsolate: false, warm: true }))).toEqual({ isolation: 'environments', warm: true });
+    expect(() => projectOptions(settings({ maxConcurrency: 1.5 }))).toThrow(/custom\.wsgate\.maxConcurrency must be a whole number ≥ 1; got 1\.5/);
+    expect(() => projectOptions(settings({ logFormat: 'xml' }))).toThrow(/custom\.wsgate\.logFormat must be text or json; got "xml"/);
+  });
+
   it.each([
     [{ idelTimeout: 5 }, /custom\.wsgate\.idelTimeout is not an option of wsgate; did you mean custom\.wsgate\.idleTimeout\?/],
     [{ prot: 5 }, /did you mean custom\.wsgate\.port\?/],
