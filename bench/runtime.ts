@@ -1,18 +1,22 @@
 /**
  * The runtime's benchmark: `npm run bench:runtime` (also run by `npm run bench`). Execution environments in worker
  * threads (`isolation: 'environments'`) against the in-process runtime (`isolation: 'in-process'`, still the default),
- * both measured in this run, in this process: the same machine, the same moment.
- * Writes its section of bench/RESULTS.md. Not a test: nothing here passes or fails.
+ * both measured in this run, in this process: the same machine, the same moment. Also where one cold start goes.
+ * Writes bench/.tmp/runtime.md (or `--out FILE`); bench/RESULTS.md is updated by hand from such runs.
+ * Not a test: nothing here passes or fails.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import WebSocket from 'ws';
 import { DynamoDbConnectionRepository } from '../infrastructure/dynamodb/dynamodb-connection-repository.ts';
+import { ExecutionEnvironment } from '../local/runtime/execution-environment.ts';
+import { INTERCEPT_PRELOAD } from '../local/runtime/intercept/preload-path.ts';
 
 const root = join(import.meta.dirname, '..');
 const ECHO_ROUNDS = Number(process.env.BENCH_ECHO_ROUNDS ?? 2000);
@@ -168,6 +172,47 @@ async function broadcast(start: Start) {
   return received.sort((a, b) => a - b).at(-1)!;
 }
 
+/**
+ * One cold start, step by step: each row is a fresh environment (median of 5, one at a time) that loads one thing
+ * more than the row above, so the differences are what each step costs.
+ */
+async function coldStartSteps(): Promise<[string, number][]> {
+  const dir = join(import.meta.dirname, '.tmp');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'cold-plain.mjs'), 'export const handler = async () => ({ statusCode: 200 });\n');
+  writeFileSync(join(dir, 'cold-plain.ts'), 'export const handler = async (): Promise<{ statusCode: number }> => ({ statusCode: 200 });\n');
+  const echoHandler = join(import.meta.dirname, 'fixtures', 'echo', 'handler.ts');
+  const env = { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: 'http://127.0.0.1:9/dev', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' };
+  const bare = async () => {
+    const started = performance.now();
+    const worker = new Worker('require("node:worker_threads").parentPort.postMessage(1)', { eval: true, execArgv: [] });
+    await new Promise((resolve) => worker.once('message', resolve));
+    const elapsed = performance.now() - started;
+    await worker.terminate();
+    return elapsed;
+  };
+  const environment = (file: string, exportName: string, preload: string[]) => async () => {
+    const e = new ExecutionEnvironment({ handler: { declared: 'bench', file, exportName }, functionName: 'bench', memorySize: 1024, region: 'eu-west-1', preload }, env, { files() {}, log() {}, ended() {} });
+    await e.ready;
+    await e.end();
+    return e.initDurationMs!;
+  };
+  const steps: [string, () => Promise<number>][] = [
+    ['a worker thread, nothing loaded', bare],
+    ['+ the TypeScript loader (tsx, ESM and CommonJS) and the bootstrap, a JavaScript handler', environment(join(dir, 'cold-plain.mjs'), 'handler', [])],
+    ['+ a TypeScript handler', environment(join(dir, 'cold-plain.ts'), 'handler', [])],
+    ['+ the interception preload', environment(join(dir, 'cold-plain.ts'), 'handler', [INTERCEPT_PRELOAD])],
+    ['+ SDK v3 (the echo handler: @aws-sdk/client-apigatewaymanagementapi)', environment(echoHandler, 'echo', [INTERCEPT_PRELOAD])],
+  ];
+  const rows: [string, number][] = [];
+  for (const [name, run] of steps) {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) times.push(await run());
+    rows.push([name, times.sort((a, b) => a - b)[2]!]);
+  }
+  return rows;
+}
+
 if (process.argv[2] === 'memory') {
   await measureMemoryHere(process.argv[3] as 'workers' | 'reference', process.argv[4]!, process.argv[5] === 'true');
 }
@@ -175,11 +220,13 @@ if (process.argv[2] === 'memory') {
 process.env.AWS_ACCESS_KEY_ID ??= 'bench';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'bench';
 const [workers, reference] = [await starter('workers'), await starter('reference')];
+const { values: flags } = parseArgs({ options: { out: { type: 'string', default: join(import.meta.dirname, '.tmp', 'runtime.md') } } });
+const coldSteps = await coldStartSteps();
 const hops = await hop();
 const echoReference = await echo(reference);
 const echoWorkers = await echo(workers);
-const cliReference = await cliStart([]);
-const cliWorkers = await cliStart(['--isolate']);
+const cliReference = await cliStart(['--no-isolate']);
+const cliWorkers = await cliStart([]);
 const memory = {
   coldEcho: await memoryOf('workers', echoConfig, false),
   warmEcho: await memoryOf('workers', echoConfig, true),
@@ -193,17 +240,16 @@ const functions = (await (await starter('workers'))({ configPath: appConfig, por
 
 const p50 = (r: { times: number[] }) => percentile(r.times, 50);
 const section = [
-  '<!-- runtime -->',
   '## Execution environments (`npm run bench:runtime`)',
   '',
-  `Measured ${new Date().toISOString()}, Node ${process.version}; the reference is the in-process runtime (\`isolation: 'in-process'\`), run in the same process and moment.`,
+  `Measured ${new Date().toISOString()}, Node ${process.version}; the reference is the in-process runtime (\`isolation: 'in-process'\`, \`--no-isolate\`), run in the same process and moment.`,
   '',
   `| figure | in-process (reference) | worker environments | ratio |`,
   `|---|---|---|---|`,
   `| echo p50: frame -> handler -> PostToConnection -> frame, ${ECHO_ROUNDS} rounds | ${ms(p50(echoReference))} | ${ms(p50(echoWorkers))} | ${(p50(echoWorkers) / p50(echoReference)).toFixed(2)}× (target ≤ 1.25×) |`,
   `| echo p95 | ${ms(percentile(echoReference.times, 95))} | ${ms(percentile(echoWorkers.times, 95))} | ${(percentile(echoWorkers.times, 95) / percentile(echoReference.times, 95)).toFixed(2)}× |`,
   `| CPU per echo (all threads of the process) | ${ms(echoReference.cpuPerRoundMs)} | ${ms(echoWorkers.cpuPerRoundMs)} | ${(echoWorkers.cpuPerRoundMs / echoReference.cpuPerRoundMs).toFixed(2)}× |`,
-  `| \`npm start\` (node --import tsx local/cli.ts, our app) until the first handshake | ${ms(cliReference)} | ${ms(cliWorkers)} | ${(cliWorkers / cliReference).toFixed(2)}× (target ≤ 1×) |`,
+  `| \`npm start\` (node --import tsx local/cli.ts, our app) until the first handshake (--no-isolate / default) | ${ms(cliReference)} | ${ms(cliWorkers)} | ${(cliWorkers / cliReference).toFixed(2)}× (target ≤ 1×) |`,
   `| 1,000-client broadcast (${BROADCAST_CLIENTS} clients), until the last has it | ${ms(broadcastReference)} | ${ms(broadcastWorkers)} | ${(broadcastWorkers / broadcastReference).toFixed(2)}× |`,
   '',
   `The hop itself (an event to a worker by postMessage and a result back, ${hops.length} rounds): p50 ${ms(percentile(hops, 50))}, p99 ${ms(percentile(hops, 99))}.`,
@@ -212,11 +258,14 @@ const section = [
   '',
   `- the echo app, no environment yet: ${mb(memory.coldEcho.rss)}; with its one environment warm: ${mb(memory.warmEcho.rss)} — **one warm environment ≈ ${mb(memory.warmEcho.rss - memory.coldEcho.rss)}**`,
   `- our app (${functions} functions), none warm: ${mb(memory.appCold.rss)}; **every function warm: ${mb(memory.appWarm.rss)}**; the in-process reference with every handler loaded: ${mb(memory.appReference.rss)}`,
-  '<!-- /runtime -->',
+  '',
+  'Where one cold start goes (Init Duration, median of 5 environments started one at a time; each row loads one thing more):',
+  '',
+  '| step | init | this step |',
+  '|---|---|---|',
+  ...coldSteps.map(([name, total], i) => `| ${name} | ${ms(total)} | ${i === 0 ? ms(total) : ms(total - coldSteps[i - 1]![1])} |`),
 ];
-const resultsPath = join(import.meta.dirname, 'RESULTS.md');
-const results = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# wsgate benchmark results\n';
-const kept = results.replace(/\n?<!-- runtime -->[\s\S]*<!-- \/runtime -->\n?/, '\n');
-writeFileSync(resultsPath, `${kept.trimEnd()}\n\n${section.join('\n')}\n`);
+mkdirSync(dirname(flags.out!), { recursive: true });
+writeFileSync(flags.out!, `${section.join('\n')}\n`);
 console.log(section.join('\n'));
 process.exit(0);
