@@ -166,10 +166,12 @@ async function broadcast(start: Start) {
     ),
   );
   sockets[0]!.send(JSON.stringify({ action: 'sendmessage', room: 'bench', data: 'to everyone' }));
-  await all;
+  // The handler runs under its function's timeout: in an environment, a timeout really stops it, so not every client
+  // may get the message. Wait as long as that timeout, then count.
+  await Promise.race([all, new Promise((resolve) => setTimeout(resolve, 35_000))]);
   for (const socket of sockets) socket.terminate();
   await emulator.stop();
-  return received.sort((a, b) => a - b).at(-1)!;
+  return { last: received.sort((a, b) => a - b).at(-1) ?? Number.NaN, received: received.length };
 }
 
 /**
@@ -234,8 +236,6 @@ const memory = {
   appWarm: await memoryOf('workers', appConfig, true),
   appReference: await memoryOf('reference', appConfig, true),
 };
-const broadcastReference = await broadcast(reference);
-const broadcastWorkers = await broadcast(workers);
 const functions = (await (await starter('workers'))({ configPath: appConfig, port: 0, log: false, watch: false, warm: false }).then(async (e: any) => (await e.stop(), e.config.functions.size))) as number;
 
 const p50 = (r: { times: number[] }) => percentile(r.times, 50);
@@ -250,7 +250,6 @@ const section = [
   `| echo p95 | ${ms(percentile(echoReference.times, 95))} | ${ms(percentile(echoWorkers.times, 95))} | ${(percentile(echoWorkers.times, 95) / percentile(echoReference.times, 95)).toFixed(2)}× |`,
   `| CPU per echo (all threads of the process) | ${ms(echoReference.cpuPerRoundMs)} | ${ms(echoWorkers.cpuPerRoundMs)} | ${(echoWorkers.cpuPerRoundMs / echoReference.cpuPerRoundMs).toFixed(2)}× |`,
   `| \`npm start\` (node --import tsx local/cli.ts, our app) until the first handshake (--no-isolate / default) | ${ms(cliReference)} | ${ms(cliWorkers)} | ${(cliWorkers / cliReference).toFixed(2)}× (target ≤ 1×) |`,
-  `| 1,000-client broadcast (${BROADCAST_CLIENTS} clients), until the last has it | ${ms(broadcastReference)} | ${ms(broadcastWorkers)} | ${(broadcastWorkers / broadcastReference).toFixed(2)}× |`,
   '',
   `The hop itself (an event to a worker by postMessage and a result back, ${hops.length} rounds): p50 ${ms(percentile(hops, 50))}, p99 ${ms(percentile(hops, 99))}.`,
   '',
@@ -268,4 +267,11 @@ const section = [
 mkdirSync(dirname(flags.out!), { recursive: true });
 writeFileSync(flags.out!, `${section.join('\n')}\n`);
 console.log(section.join('\n'));
+if (process.env.BENCH_SKIP_BROADCAST !== '1') {
+  const broadcastReference = await broadcast(reference);
+  const broadcastWorkers = await broadcast(workers);
+  const row = (b: { last: number; received: number }) => `${ms(b.last)} (${b.received} of ${BROADCAST_CLIENTS} got it)`;
+  section.push('', `Broadcast: one \`sendmessage\` to a room of ${BROADCAST_CLIENTS} (our app), until the last client has it: in-process ${row(broadcastReference)}; environments ${row(broadcastWorkers)}.`);
+  writeFileSync(flags.out!, `${section.join('\n')}\n`);
+}
 process.exit(0);
