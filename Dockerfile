@@ -14,6 +14,7 @@ COPY --chown=node:node tsconfig.json serverless.yml ./
 COPY --chown=node:node domain ./domain
 COPY --chown=node:node infrastructure ./infrastructure
 COPY --chown=node:node local ./local
+COPY --chown=node:node web ./web
 
 USER node
 EXPOSE 3001 3000

@@ -25,7 +25,14 @@ async function main(): Promise<void> {
       `wsgate is serving ${emulator.config.configPath} (stage ${emulator.stage}; routes ${routes})`,
       `  WebSocket     ${emulator.wsUrl}`,
       `  @connections  ${emulator.connectionsUrl}/@connections/{connectionId}`,
-      ...(emulator.pageUrl ? [`  chat page     ${emulator.pageUrl}`, `  inspector     ${emulator.pageUrl}inspector`] : []),
+      ...(emulator.pageUrl
+        ? [
+            ...(emulator.config.pages ? [`  app page      ${emulator.pageUrl}`] : []),
+            `  client        ${emulator.pageUrl}${emulator.config.pages ? 'client' : ''}`,
+            `  inspector     ${emulator.pageUrl}inspector`,
+            `  tables        ${emulator.pageUrl}tables`,
+          ]
+        : []),
       `  DynamoDB      ${emulator.dynamodbEndpoint}`,
       `  Lambda        ${emulator.lambdaUrl} (AWS_ENDPOINT_URL_LAMBDA)`,
       ...emulator.config.httpRoutes.map((r) => `  ${r.api === 'REST' ? 'REST API' : 'HTTP API'}      ${r.method} ${emulator.httpUrl}${r.api === 'REST' ? `/${emulator.stage}` : ''}${r.path === '$default' ? '/*' : r.path}`),

@@ -12,6 +12,7 @@ const KEYS: Record<string, (value: unknown, key: string) => Partial<EmulatorOpti
   allowedHost: (v, k) => ({ allowedHosts: hosts(v, k) }),
   allowedHosts: (v, k) => ({ allowedHosts: hosts(v, k) }),
   stage: () => ({}), // read with the config itself: the stage decides how its variables resolve
+  pages: () => ({}), // read with the config itself: the app's own pages are part of its model (pages-config.ts)
   persist: (v, k) => ({ persistDir: text(v, k) }),
   idleTimeout: (v, k) => ({ idleTimeoutMs: secondsOrNumber(k, number(v, k), 1000) }),
   maxDuration: (v, k) => ({ maxDurationMs: secondsOrNumber(k, number(v, k), 1000) }),

@@ -50,6 +50,14 @@ export interface TableDefinition {
   properties: Record<string, unknown>;
 }
 
+/** An app's own browser pages (serverless.yml's `custom.wsgate.pages`): served by the emulator only when asked. */
+export interface PagesConfig {
+  /** Absolute folder served at `/` (the emulator's own routes come first). */
+  dir: string;
+  /** Absolute TypeScript/JavaScript entries inside `dir`, each bundled and served at `/<path without extension>.js`. */
+  entries: { file: string; urlPath: string }[];
+}
+
 export interface EmulatorConfig {
   /** The file the app was read from. */
   configPath: string;
@@ -75,6 +83,8 @@ export interface EmulatorConfig {
   streams: StreamSubscription[];
   /** The emulator's own options as the project sets them (serverless.yml's `custom.wsgate`), read by the emulator. */
   localSettings?: LocalSettings;
+  /** The app's own pages, when it asks for them. */
+  pages?: PagesConfig;
   warnings: string[];
   /** The API's name in its source (a template's logical id), when the source can declare several. */
   apiName?: string;

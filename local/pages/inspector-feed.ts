@@ -46,6 +46,11 @@ export class InspectorFeed {
     return this.emulator.listConnections();
   }
 
+  /** Forgets the log (a page opened later starts empty); open pages clear their own view. */
+  clear(): void {
+    this.entries.length = 0;
+  }
+
   close(): void {
     this.detach();
     clearTimeout(this.pending);

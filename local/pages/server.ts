@@ -4,14 +4,17 @@ import { join } from 'node:path';
 import express from 'express';
 import type { Emulator } from '../emulator.ts';
 import type { HostCheck } from '../security/allowed-hosts.ts';
+import { appIndexOf, appPages } from './app-pages.ts';
+import { inspectorRoutes } from './inspector-routes.ts';
 import { InspectorFeed } from './inspector-feed.ts';
+import { originGuard } from './origin-guard.ts';
 
 const here = import.meta.dirname;
 
 /**
  * A page's script. The installed package ships each page already bundled where its compiled file would be
- * (`chat/chat.js`, made by `npm run build`); from the sources it is bundled in memory on start, with esbuild loaded
- * only then: no dev server, nothing from a CDN.
+ * (`client/client.js`, made by `npm run build`); from the sources it is bundled in memory on first request, with
+ * esbuild loaded only then: no dev server, nothing from a CDN.
  */
 async function bundle(entry: string): Promise<string> {
   const prebuilt = join(here, entry.replace(/\.ts$/, '.js'));
@@ -20,18 +23,43 @@ async function bundle(entry: string): Promise<string> {
   return bundlePage(join(here, entry));
 }
 
+/** What every page learns from the server that served it: where the API listens, its routes, its tables. */
+export interface PagesConfigJson {
+  service: string;
+  wsUrl: string;
+  wsPort: number;
+  stage: string;
+  connectionsUrl: string;
+  routeSelectionExpression: string;
+  routes: { routeKey: string; functionName: string; authorizer: boolean }[];
+  tables: string[];
+  /** The app's own start page (`custom.wsgate.pages`), when there is one. */
+  appPage?: string;
+}
+
 /**
- * The browser side of the emulator: the chat page at `/`, the inspector at `/inspector` (live over server-sent
- * events), and `/config.json` so the page learns the WebSocket URL from the server.
+ * The browser side of the emulator: the app's own page at `/` when the project has one (`custom.wsgate.pages`),
+ * else the generic WebSocket client (always at `/client`); the inspector at `/inspector` (live over server-sent
+ * events); the DynamoDB browser at `/tables`; `/config.json` so pages learn the WebSocket URL and routes.
  */
 export async function startPages(
   emulator: Emulator,
   options: { port: number; host: string; checkHost: HostCheck; /** Served after the pages' own paths: the app's HTTP events, trigger routes. */ extra?: express.RequestHandler[] },
 ): Promise<{ url: string; stop(): Promise<void> }> {
-  const [chatJs, inspectorJs] = await Promise.all([bundle('chat/chat.ts'), bundle('inspector/inspector.ts')]);
-  const page = (file: string) => readFileSync(join(here, file), 'utf8');
+  // Each of the emulator's own scripts is read or bundled once, on first request: start-up does not wait for esbuild.
+  const bundles = new Map<string, Promise<string>>();
+  const script = (entry: string) => (_req: express.Request, res: express.Response) => {
+    if (!bundles.has(entry)) bundles.set(entry, bundle(entry));
+    bundles.get(entry)!.then(
+      (code) => void res.type('js').send(code),
+      (error: unknown) => void res.status(500).type('text').send(String(error)),
+    );
+  };
+  const file = (name: string) => readFileSync(join(here, name), 'utf8');
+  const html = (name: string) => (_req: express.Request, res: express.Response) => void res.type('html').send(file(name));
   const feed = new InspectorFeed(emulator);
   const streams = new Set<express.Response>();
+  const appIndex = appIndexOf(emulator.config.pages);
 
   const app = express();
   app.disable('x-powered-by');
@@ -42,46 +70,31 @@ export async function startPages(
     if (refusal !== undefined) return void res.status(403).json({ message: refusal });
     next();
   });
-  app.get('/', (_req, res) => void res.type('html').send(page('chat/index.html')));
-  app.get('/inspector', (_req, res) => void res.type('html').send(page('inspector/index.html')));
-  app.get('/assets/chat.js', (_req, res) => void res.type('js').send(chatJs));
-  app.get('/assets/inspector.js', (_req, res) => void res.type('js').send(inspectorJs));
-  app.get('/assets/style.css', (_req, res) => void res.type('css').send(page('style.css')));
+  app.use(originGuard);
+  app.get('/', appIndex ? (_req, res) => void res.sendFile(appIndex) : html('client/index.html'));
+  app.get('/client', html('client/index.html'));
+  app.get('/inspector', html('inspector/index.html'));
+  app.get('/assets/client.js', script('client/client.ts'));
+  app.get('/assets/inspector.js', script('inspector/inspector.ts'));
+  app.get('/assets/style.css', (_req, res) => void res.type('css').send(file('style.css')));
+  app.get(['/favicon.svg', '/favicon.ico'], (_req, res) => void res.type('svg').set('cache-control', 'max-age=3600').send(file('favicon.svg')));
   app.get('/config.json', (_req, res) => {
     const ws = new URL(emulator.wsUrl);
-    res.json({ wsUrl: emulator.wsUrl, wsPort: Number(ws.port), stage: emulator.stage, connectionsUrl: emulator.connectionsUrl });
+    const { config } = emulator;
+    res.json({
+      service: config.service,
+      wsUrl: emulator.wsUrl,
+      wsPort: Number(ws.port),
+      stage: emulator.stage,
+      connectionsUrl: emulator.connectionsUrl,
+      routeSelectionExpression: config.routeSelectionExpression,
+      routes: [...config.routes.values()].map((r) => ({ routeKey: r.routeKey, functionName: r.functionName, authorizer: r.authorizer !== undefined })),
+      tables: config.tables.map((t) => t.tableName),
+      ...(appIndex ? { appPage: '/' } : {}),
+    } satisfies PagesConfigJson);
   });
-
-  app.get('/inspector/events', (req, res) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-    const send = (message: unknown) => res.write(`data: ${JSON.stringify(message)}\n\n`);
-    send({ type: 'snapshot', entries: feed.entries, connections: feed.connections() });
-    const unsubscribe = feed.subscribe(send);
-    streams.add(res);
-    req.on('close', () => {
-      unsubscribe();
-      streams.delete(res);
-    });
-  });
-  // text/plain POSTs need no CORS preflight, so without this any web page open in the same browser could disconnect
-  // or write to local connections. The inspector's own fetches carry its origin, which matches the Host it used.
-  app.use('/inspector/connections', (req, res, next) => {
-    const origin = req.headers.origin;
-    if (origin !== undefined && (!URL.canParse(origin) || new URL(origin).host !== req.headers.host)) {
-      return void res.status(403).json({ message: `Requests from ${origin} may not act on connections` });
-    }
-    next();
-  });
-  app.post('/inspector/connections/:id/disconnect', (req, res) => {
-    const outcome = emulator.disconnect(req.params.id);
-    res.status(outcome === 'gone' ? 410 : 204).end();
-  });
-  app.post('/inspector/connections/:id/messages', express.text({ type: '*/*', limit: '256kb' }), (req, res) => {
-    const data = typeof req.body === 'string' ? req.body : '';
-    if (data === '') return void res.status(400).json({ message: 'The message is empty' });
-    if (Buffer.byteLength(data) > 131_072) return void res.status(413).json({ message: 'At most 128 KB, as PostToConnection' });
-    res.status(emulator.post(req.params.id, data) === 'gone' ? 410 : 204).end();
-  });
+  app.use('/inspector', inspectorRoutes(emulator, feed, streams));
+  if (emulator.config.pages) app.use(appPages(emulator.config.pages));
 
   for (const handler of options.extra ?? []) app.use(handler);
 

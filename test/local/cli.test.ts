@@ -63,7 +63,7 @@ describe('the CLI', () => {
     try {
       const [, wsUrl] = await output(/WebSocket\s+(ws:\/\/127\.0\.0\.1:\d+\/test)\n/);
       const [, connectionsUrl] = await output(/@connections\s+(http:\/\/127\.0\.0\.1:\d+\/test)\/@connections\/\{connectionId\}\n/);
-      const [, pageUrl] = await output(/chat page\s+(http:\/\/127\.0\.0\.1:\d+\/)\n/);
+      const [, pageUrl] = await output(/client\s+(http:\/\/127\.0\.0\.1:\d+\/)\n/);
       expect(new URL(connectionsUrl!).port).toBe(new URL(wsUrl!).port);
       expect(new URL(pageUrl!).port).not.toBe(new URL(wsUrl!).port);
       expect((await fetch(`${pageUrl}config.json`)).status).toBe(200);

@@ -9,6 +9,7 @@ import { resolveHandler } from '../resolve-handler.ts';
 import { authorizerOf } from './authorizer-config.ts';
 import { triggerEventsOf } from './events.ts';
 import { mergeListForms } from './list-forms.ts';
+import { pagesConfigOf } from './pages-config.ts';
 
 const DEFAULT_TIMEOUT_SECONDS = 6; // the Serverless Framework's default function timeout
 
@@ -110,6 +111,7 @@ export function serverlessModel(resolved: Record<string, any>, context: Serverle
   if (routes.size + triggers.httpRoutes.length + triggers.schedules.length + triggers.streams.length === 0) {
     throw new ConfigError('NO_WEBSOCKET_FUNCTIONS', `${context.configPath} has no function with a websocket, http, httpApi, schedule or stream event: nothing to serve`);
   }
+  const pages = pagesConfigOf(config.custom, dir);
 
   return {
     configPath,
@@ -125,6 +127,7 @@ export function serverlessModel(resolved: Record<string, any>, context: Serverle
     tables,
     ...triggers,
     ...localSettingsOf(config.custom?.wsgate),
+    ...(pages ? { pages } : {}),
     warnings,
   };
 }

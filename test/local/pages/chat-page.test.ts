@@ -1,26 +1,22 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../../local/emulator.ts';
 import type { Emulator } from '../../../local/emulator.ts';
+import { artifacts, ConsoleErrors, launchChromium, screenshots } from './chromium.ts';
 
 process.env.LOG_LEVEL = 'silent';
 const root = join(import.meta.dirname, '..', '..', '..');
-const artifacts = join(root, 'test-results');
-mkdirSync(artifacts, { recursive: true });
 
 let emulator: Emulator;
 let browser: Browser;
-const pages: Page[] = [];
+const consoleErrors = new ConsoleErrors();
 
 beforeAll(async () => {
-  emulator = await startEmulator({ configPath: join(root, 'serverless.yml'), port: 0, httpPort: 0, log: false, watch: false });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  [emulator, browser] = await Promise.all([
+    startEmulator({ configPath: join(root, 'serverless.yml'), port: 0, httpPort: 0, log: false, watch: false }),
+    launchChromium(),
+  ]);
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -28,9 +24,7 @@ afterAll(async () => {
 });
 
 async function chatAs(name: string, room: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
-  pages.push(page);
-  await page.goto(emulator.pageUrl!);
+  const page = await consoleErrors.open(browser, emulator.pageUrl!, { width: 900, height: 700 });
   await page.getByLabel('Display name').fill(name);
   await page.getByLabel('Room', { exact: true }).fill(room);
   await page.getByRole('button', { name: 'Connect', exact: true }).click();
@@ -53,10 +47,19 @@ async function say(page: Page, text: string): Promise<void> {
   await page.getByLabel('Message', { exact: true }).press('Enter');
 }
 
-describe('the chat page in Chromium', () => {
+describe('our chat page (web/, served because serverless.yml asks for it) in Chromium', () => {
   it('learns the WebSocket URL from the page server', async () => {
     const config = await (await fetch(`${emulator.pageUrl}config.json`)).json();
-    expect(config).toMatchObject({ wsUrl: emulator.wsUrl, stage: emulator.stage, connectionsUrl: emulator.connectionsUrl });
+    expect(config).toMatchObject({ service: 'wsgate', wsUrl: emulator.wsUrl, stage: emulator.stage, connectionsUrl: emulator.connectionsUrl, appPage: '/' });
+  });
+
+  it('is the page at /, with its bundle and style from web/; the emulator\'s client stays at /client', async () => {
+    const [index, script, style, client] = (await Promise.all(['', 'chat.js', 'style.css', 'client'].map((path) => fetch(`${emulator.pageUrl}${path}`)))) as [Response, Response, Response, Response];
+    expect([index.status, script.status, style.status, client.status]).toEqual([200, 200, 200, 200]);
+    expect(await index.text()).toContain('<title>wsgate chat</title>');
+    expect(script.headers.get('content-type')).toMatch(/^(text|application)\/javascript/);
+    expect(await script.text()).toContain('sendmessage');
+    expect(await client.text()).toContain('<title>wsgate client</title>');
   });
 
   let ann: Page;
@@ -72,6 +75,9 @@ describe('the chat page in Chromium', () => {
     await expect.poll(() => feedText(ann)).toContain('Ann (you): hello from Ann');
     await say(bob, 'hi Ann, Bob here');
     await expect.poll(() => feedText(ann)).toContain('Bob: hi Ann, Bob here');
+    // Ann saw Bob join; Bob saw Ann speak. Each page's member list holds both.
+    expect(await ann.getByRole('list', { name: 'Members of lobby' }).getByRole('listitem').allInnerTexts()).toEqual(['Ann (you)', 'Bob']);
+    expect(await bob.getByRole('list', { name: 'Members of lobby' }).getByRole('listitem').allInnerTexts()).toEqual(['Ann', 'Bob (you)']);
     await say(cat, 'anyone in the kitchen?');
     await expect.poll(() => feedText(cat)).toContain('Cat (you): anyone in the kitchen?');
     // Cat's own message arrived after Ann's and Bob's were sent: had she been sent theirs, they would be here.
@@ -87,27 +93,36 @@ describe('the chat page in Chromium', () => {
     expect(await ann.title()).toBe('wsgate chat');
   });
 
+  it('shows a message without a name by its sender id, at the time it was sent', async () => {
+    const sentAt = '2026-12-01T10:11:12.345Z';
+    expect(emulator.post(await idOf(ann), JSON.stringify({ type: 'message', room: 'lobby', from: 'Zq3xYw9AbCdEfG=', data: 'nameless', sentAt }))).toBe('delivered');
+    const line = ann.getByRole('list', { name: 'Messages' }).getByRole('listitem').filter({ hasText: 'nameless' });
+    await expect.poll(() => line.innerText()).toMatch(/guest Zq3xYw: nameless$/);
+    expect(await line.locator('time').getAttribute('datetime')).toBe(sentAt);
+    expect(await feedText(ann)).not.toContain('undefined');
+  });
+
   it('shows presence: a join and a leave', async () => {
     await bob.getByLabel('Join room').fill('kitchen');
     await bob.getByRole('button', { name: 'Join', exact: true }).click();
     await expect.poll(() => feedText(cat)).toContain('Bob joined');
     await expect.poll(() => bob.getByRole('list', { name: 'Your rooms' }).innerText()).toContain('#kitchen');
+    expect(await cat.getByRole('list', { name: 'Members of kitchen' }).getByRole('listitem').allInnerTexts()).toEqual(['Bob', 'Cat (you)']);
     await bob.getByRole('button', { name: 'Leave kitchen' }).click();
     await expect.poll(() => feedText(cat)).toContain('Bob left');
+    expect(await cat.getByRole('list', { name: 'Members of kitchen' }).getByRole('listitem').allInnerTexts()).toEqual(['Cat (you)']);
   });
 
   it('shows a protocol error for an invalid action', async () => {
     await ann.getByLabel('Raw frame (any text)').fill('{"action":"dance"}');
     await ann.getByRole('button', { name: 'Send raw' }).click();
-    await expect.poll(() => ann.getByRole('alert').first().innerText()).toMatch(/^UNKNOWN_ACTION: Unknown action "dance"/);
-    await ann.screenshot({ path: join(artifacts, 'chat.png'), fullPage: true });
+    await expect.poll(() => ann.getByRole('alert').first().innerText()).toMatch(/^\d\d:\d\d:\d\d UNKNOWN_ACTION: Unknown action "dance"/);
+    await screenshots(ann, 'chat');
   });
 
   it('the inspector lists the connections and their events, and disconnecting one closes that page', async () => {
     const [annId, bobId, catId] = [await idOf(ann), await idOf(bob), await idOf(cat)];
-    const inspector = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-    pages.push(inspector);
-    await inspector.goto(`${emulator.pageUrl}inspector`);
+    const inspector = await consoleErrors.open(browser, `${emulator.pageUrl}inspector`, { width: 1300, height: 900 });
     const connections = inspector.getByRole('table', { name: 'Live connections' });
     await expect.poll(() => connections.getByRole('row').count()).toBe(4); // header + Ann, Bob, Cat
     const annRow = connections.getByRole('row').filter({ hasText: annId });
@@ -162,7 +177,7 @@ describe('the chat page in Chromium', () => {
     await inspector.getByLabel('Filter by route').fill('$disconnect');
     await expect.poll(() => log.innerText()).toContain(annId);
     await inspector.getByLabel('Filter by route').fill('');
-    await inspector.screenshot({ path: join(artifacts, 'inspector.png'), fullPage: true });
+    await inspector.screenshot({ path: join(artifacts, 'inspector-chat.png'), fullPage: true });
   });
 
   it('refuses inspector actions sent from another origin', async () => {
@@ -176,7 +191,6 @@ describe('the chat page in Chromium', () => {
     await ann.setViewportSize({ width: 360, height: 740 });
     expect(await ann.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     expect(await ann.getByLabel('Message', { exact: true }).isVisible()).toBe(true);
-    await ann.screenshot({ path: join(artifacts, 'chat-narrow.png'), fullPage: true });
   });
 
   it('reconnects after a drop and joins its rooms again', async () => {
@@ -194,5 +208,9 @@ describe('the chat page in Chromium', () => {
     await ann.getByLabel('Send to room').selectOption('lobby');
     await say(ann, 'back again');
     await expect.poll(() => feedText(bob)).toContain('Ann: back again');
+  });
+
+  it('logged no console error on any page', () => {
+    expect(consoleErrors.seen).toEqual([]);
   });
 });

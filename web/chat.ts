@@ -1,4 +1,4 @@
-/** The chat page: one WebSocket to the emulator, speaking the chat protocol of README.md. */
+/** Our chat app's page: one WebSocket to the API, speaking the chat protocol of README.md. */
 export {}; // a module, not a global script
 type Frame = Record<string, any>;
 
@@ -13,6 +13,12 @@ let socket: WebSocket | undefined;
 let myId = '';
 let closedByUser = false;
 const rooms = new Set<string>();
+/**
+ * Per room, the members this page knows of (id -> name): itself, and whoever it saw join or speak. The protocol has
+ * no "list members" action, so people already in a room show up once they speak or once they come and go.
+ */
+const members = new Map<string, Map<string, string>>();
+let myName = '';
 /** Rooms held when the last connection closed: a reconnect joins them again, as the user expects. */
 let roomsToRejoin: string[] = [];
 const MAX_LINES = 1_000; // a long session must not grow the page without bound
@@ -26,10 +32,17 @@ function setStatus(state: 'idle' | 'connecting' | 'open' | 'closed', text: strin
 }
 
 /** Adds a line to the feed; text only, never HTML, so nothing a user sends can run in the page. */
-function addLine(kind: 'message' | 'presence' | 'error' | 'info', text: string, room?: string): void {
+function addLine(kind: 'message' | 'presence' | 'error' | 'info', text: string, room?: string, sentAt?: string): void {
   const item = document.createElement('li');
   item.className = kind;
   if (kind === 'error') item.setAttribute('role', 'alert');
+  // The server's sentAt, when the frame has one: the time the message was sent, not when this page got it.
+  const at = sentAt !== undefined && !Number.isNaN(Date.parse(sentAt)) ? new Date(sentAt) : new Date();
+  const time = document.createElement('time');
+  time.dateTime = at.toISOString();
+  time.title = at.toISOString();
+  time.textContent = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  item.append(time, ' ');
   if (room) {
     const tag = document.createElement('span');
     tag.className = 'room';
@@ -42,18 +55,51 @@ function addLine(kind: 'message' | 'presence' | 'error' | 'info', text: string, 
   feed.scrollTop = feed.scrollHeight;
 }
 
+/** Who sent a frame: its name, else a short form of its connection id, never `undefined`. */
+function senderOf(frame: Frame): string {
+  if (typeof frame.name === 'string' && frame.name !== '') return frame.name;
+  if (typeof frame.from === 'string' && frame.from !== '') return `guest ${frame.from.slice(0, 6)}`;
+  if (typeof frame.connectionId === 'string' && frame.connectionId !== '') return `guest ${frame.connectionId.slice(0, 6)}`;
+  return 'someone';
+}
+
+function seen(room: string, connectionId: string | undefined, name: string): void {
+  if (!rooms.has(room) || !connectionId) return;
+  let known = members.get(room);
+  if (!known) members.set(room, (known = new Map()));
+  known.set(connectionId, name);
+}
+
 function renderRooms(): void {
+  for (const room of members.keys()) if (!rooms.has(room)) members.delete(room);
+  for (const room of rooms) seen(room, myId, myName);
   roomsList.replaceChildren(
     ...[...rooms].sort().map((room) => {
       const item = document.createElement('li');
-      item.append(document.createTextNode(`#${room}`));
+      const title = document.createElement('div');
+      title.className = 'room-title';
+      title.append(document.createTextNode(`#${room}`));
+      const list = document.createElement('ul');
+      list.className = 'members';
+      list.setAttribute('aria-label', `Members of ${room}`);
+      list.replaceChildren(
+        ...[...(members.get(room) ?? new Map<string, string>())]
+          .sort(([, a], [, b]) => a.localeCompare(b))
+          .map(([id, name]) => {
+            const member = document.createElement('li');
+            member.textContent = id === myId ? `${name} (you)` : name;
+            member.title = id;
+            return member;
+          }),
+      );
       const leave = document.createElement('button');
       leave.type = 'button';
       leave.className = 'secondary';
       leave.textContent = 'Leave';
       leave.setAttribute('aria-label', `Leave ${room}`);
       leave.addEventListener('click', () => send({ action: 'leave', room }));
-      item.append(leave);
+      title.append(leave);
+      item.append(title, list);
       return item;
     }),
   );
@@ -69,10 +115,15 @@ function send(frame: Frame | string): void {
 function onFrame(frame: Frame): void {
   switch (frame.type) {
     case 'message':
-      addLine('message', `${frame.name}${frame.from === myId ? ' (you)' : ''}: ${frame.data}`, frame.room);
+      seen(frame.room, frame.from, senderOf(frame));
+      renderRooms();
+      addLine('message', `${senderOf(frame)}${frame.from === myId ? ' (you)' : ''}: ${frame.data}`, frame.room, frame.sentAt);
       break;
     case 'presence':
-      addLine('presence', `${frame.name} ${frame.event === 'join' ? 'joined' : 'left'}`, frame.room);
+      if (frame.event === 'join') seen(frame.room, frame.connectionId, senderOf(frame));
+      else members.get(frame.room)?.delete(frame.connectionId);
+      renderRooms();
+      addLine('presence', `${senderOf(frame)} ${frame.event === 'join' ? 'joined' : 'left'}`, frame.room);
       break;
     case 'joined':
       rooms.add(frame.room);
@@ -87,6 +138,7 @@ function onFrame(frame: Frame): void {
       break;
     case 'whoami':
       myId = frame.connectionId;
+      myName = frame.name;
       rooms.clear();
       for (const room of frame.rooms) rooms.add(room);
       renderRooms();
