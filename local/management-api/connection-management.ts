@@ -13,6 +13,8 @@ export interface ManagementRecord {
   connectionId: string;
   /** The HTTP status the call got: 200/204, or 410 (gone), 413 (too large), 403 (wrong stage or path). */
   status: number;
+  /** What a POST carried, as it came (the inspector shows it as text, or hex when it is no UTF-8). */
+  payload?: string | Uint8Array;
 }
 
 export type PostToConnectionOutcome = 'delivered' | 'gone' | 'too-large';
@@ -30,9 +32,9 @@ export class ConnectionManagement {
   /** PostToConnection: one text frame; `gone` (410) for an unknown, closed or still-connecting id. */
   post(connectionId: string, data: string | Uint8Array): PostToConnectionOutcome {
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
-    if (bytes > MAX_POST_BYTES) return this.record('POST', connectionId, 413, 'too-large');
+    if (bytes > MAX_POST_BYTES) return this.record('POST', connectionId, 413, 'too-large', data);
     const outcome = this.gateway.post(connectionId, data);
-    return this.record('POST', connectionId, outcome === 'delivered' ? 200 : 410, outcome);
+    return this.record('POST', connectionId, outcome === 'delivered' ? 200 : 410, outcome, data);
   }
 
   /** GetConnection: the connection's facts, or undefined (410). */
@@ -52,8 +54,9 @@ export class ConnectionManagement {
     this.record(method, connectionId, status, undefined);
   }
 
-  private record<T>(method: string, connectionId: string, status: number, outcome: T): T {
-    this.events.emit('management', { time: new Date().toISOString(), method, connectionId, status } satisfies ManagementRecord);
+  private record<T>(method: string, connectionId: string, status: number, outcome: T, payload?: string | Uint8Array): T {
+    const record: ManagementRecord = { time: new Date().toISOString(), method, connectionId, status, ...(payload !== undefined ? { payload } : {}) };
+    this.events.emit('management', record);
     return outcome;
   }
 }

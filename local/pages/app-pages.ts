@@ -2,17 +2,18 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express from 'express';
 import type { PagesConfig } from '../model/app-model.ts';
+import { freshBundle } from './fresh-bundle.ts';
 
 /**
- * An app's own pages (`custom.wsgate.pages`): its entries bundled on every request (an edit shows on reload, as the
- * handlers do), then its folder as static files. Mounted after the emulator's own routes, which therefore win.
+ * An app's own pages (`custom.wsgate.pages`): its entries bundled, again whenever a file they import changed (an edit
+ * shows on reload, as the handlers' do), then its folder as static files. Mounted after the emulator's own routes, which therefore win.
  */
 export function appPages(pages: PagesConfig): express.Router {
   const router = express.Router();
   for (const entry of pages.entries) {
+    const current = freshBundle(entry.file);
     router.get(entry.urlPath, (_req, res) => {
-      // esbuild loads on the first request for an entry, as for the emulator's own pages from the sources.
-      import('./bundle-page.ts').then(({ bundlePage }) => bundlePage(entry.file)).then(
+      current().then(
         (code) => void res.type('js').set('cache-control', 'no-store').send(code),
         (error: unknown) => {
           console.error(`wsgate: cannot bundle ${entry.file}:`, error instanceof Error ? error.message : error);

@@ -1,21 +1,80 @@
-import type { Emulator } from '../emulator.ts';
+import type { ConnectionInfo, DisconnectRecord, Emulator, InvocationRecord, ManagementRecord } from '../emulator.ts';
 
+/** A payload as the inspector shows it: text (or hex for bytes that are not UTF-8), cut past a size, its full size kept. */
+export interface Payload {
+  bytes: number;
+  text?: string;
+  hex?: string;
+  /** The text or hex holds only the first `PAYLOAD_CHARACTERS` characters. */
+  truncated: boolean;
+}
+
+export type LogLine = NonNullable<InvocationRecord['logs']>[number];
+
+type Common = { seq: number; time: string; connectionId: string };
 export type FeedEntry =
-  | { kind: 'invocation'; time: string; connectionId: string; eventType: string; routeKey: string; status: number | string; durationMs: number; bodyPreview?: string; error?: string }
-  | { kind: 'management'; time: string; connectionId: string; method: string; status: number }
-  | { kind: 'connection'; time: string; connectionId: string }
-  | { kind: 'disconnect'; time: string; connectionId: string; statusCode: number; reason: string };
+  | (Common & { kind: 'invocation' } & Omit<InvocationRecord, 'time' | 'connectionId' | 'event' | 'result' | 'logs'> & { event?: Payload; result?: Payload; logs?: LogLine[]; logsDropped?: number })
+  | (Common & { kind: 'management'; method: string; status: number; payload?: Payload })
+  | (Common & { kind: 'connection' })
+  | (Common & { kind: 'disconnect'; statusCode: number; reason: string });
 
-type Listener = (message: { type: 'entry'; entry: FeedEntry } | { type: 'connections'; connections: unknown[] }) => void;
+/** A live connection as the inspector shows it: what the gateway knows plus the query and identity of its $connect. */
+export interface InspectedConnection extends ConnectionInfo {
+  query?: Record<string, string> | null;
+  identity?: Record<string, unknown>;
+}
+
+export type FeedMessage =
+  | { type: 'snapshot'; entries: FeedEntry[]; connections: InspectedConnection[] }
+  | { type: 'entry'; entry: FeedEntry }
+  | { type: 'connections'; connections: InspectedConnection[] };
+
+type Listener = (message: Exclude<FeedMessage, { type: 'snapshot' }>) => void;
+
+/** Payloads (events, results, posted data) are cut past this many characters; the full size is still shown. */
+export const PAYLOAD_CHARACTERS = 8_192;
+/** At most this many log lines per invocation, each cut at 1,024 characters: a chatty handler cannot fill memory. */
+export const LOG_LINES = 50;
+const LOG_LINE_CHARACTERS = 1_024;
+
+/** Text for a string, UTF-8 bytes that decode, or JSON; hex for bytes that are no UTF-8. */
+export function payloadOf(value: unknown): Payload {
+  if (value instanceof Uint8Array) {
+    try {
+      const text = new TextDecoder('utf-8', { fatal: true }).decode(value);
+      return cut(text, value.byteLength, 'text');
+    } catch {
+      const hex = Buffer.from(value.subarray(0, PAYLOAD_CHARACTERS / 2)).toString('hex');
+      return { bytes: value.byteLength, hex, truncated: value.byteLength > PAYLOAD_CHARACTERS / 2 };
+    }
+  }
+  const text = typeof value === 'string' ? value : (safeJson(value) ?? String(value));
+  return cut(text, Buffer.byteLength(text), 'text');
+}
+
+function cut(text: string, bytes: number, as: 'text'): Payload {
+  return { bytes, [as]: text.slice(0, PAYLOAD_CHARACTERS), truncated: text.length > PAYLOAD_CHARACTERS };
+}
+
+function safeJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined; // a cycle or a BigInt: shown with String()
+  }
+}
 
 /**
  * What the inspector shows: the emulator's events kept in a bounded log (the newest `limit`, replayed to a page that
- * opens later) and pushed to every open inspector, plus the live connection list, sent at most every `throttleMs`.
+ * opens later) with their payloads cut to size, pushed to every open inspector, plus the live connection list, sent at
+ * most every `throttleMs`.
  */
 export class InspectorFeed {
   readonly entries: FeedEntry[] = [];
   private readonly listeners = new Set<Listener>();
+  private readonly connectFacts = new Map<string, { query?: Record<string, string> | null; identity?: Record<string, unknown> }>();
   private pending: NodeJS.Timeout | undefined;
+  private seq = 0;
   private readonly detach: () => void;
 
   constructor(
@@ -23,13 +82,17 @@ export class InspectorFeed {
     private readonly limit = 500,
     private readonly throttleMs = 200,
   ) {
-    const on = (kind: FeedEntry['kind']) => (record: Record<string, unknown>) =>
-      this.add({ kind, time: new Date().toISOString(), ...record } as FeedEntry);
     const handlers = {
-      invocation: on('invocation'),
-      management: on('management'),
-      connection: on('connection'),
-      disconnect: on('disconnect'),
+      invocation: (r: InvocationRecord) => this.onInvocation(r),
+      management: (r: ManagementRecord) => {
+        const { payload, ...rest } = r;
+        this.add({ ...rest, kind: 'management', seq: 0, ...(payload !== undefined ? { payload: payloadOf(payload) } : {}) });
+      },
+      connection: (c: ConnectionInfo) => this.add({ kind: 'connection', seq: 0, time: new Date().toISOString(), connectionId: c.connectionId }),
+      disconnect: (r: DisconnectRecord) => {
+        this.connectFacts.delete(r.connectionId);
+        this.add({ kind: 'disconnect', seq: 0, time: r.time, connectionId: r.connectionId, statusCode: r.statusCode, reason: r.reason });
+      },
     };
     for (const [event, handler] of Object.entries(handlers)) emulator.events.on(event, handler);
     this.detach = () => {
@@ -42,8 +105,8 @@ export class InspectorFeed {
     return () => this.listeners.delete(listener);
   }
 
-  connections(): unknown[] {
-    return this.emulator.listConnections();
+  connections(): InspectedConnection[] {
+    return this.emulator.listConnections().map((c) => ({ ...c, ...this.connectFacts.get(c.connectionId) }));
   }
 
   /** Forgets the log (a page opened later starts empty); open pages clear their own view. */
@@ -57,7 +120,30 @@ export class InspectorFeed {
     this.listeners.clear();
   }
 
+  private onInvocation(record: InvocationRecord): void {
+    const { event, result, logs, ...rest } = record;
+    // The $connect event (or its authorizer's) is where API Gateway tells the query and the caller's identity.
+    if (record.eventType === 'CONNECT' && event !== undefined && !this.connectFacts.has(record.connectionId)) {
+      const connect = event as { queryStringParameters?: Record<string, string> | null; requestContext?: { identity?: Record<string, unknown> } };
+      this.connectFacts.set(record.connectionId, { query: connect.queryStringParameters ?? null, identity: connect.requestContext?.identity });
+    }
+    this.add({
+      ...rest,
+      kind: 'invocation',
+      seq: 0,
+      ...(event !== undefined ? { event: payloadOf(event) } : {}),
+      ...(result !== undefined ? { result: payloadOf(result) } : {}),
+      ...(logs !== undefined
+        ? {
+            logs: logs.slice(0, LOG_LINES).map((line) => ({ ...line, message: line.message.slice(0, LOG_LINE_CHARACTERS) })),
+            ...(logs.length > LOG_LINES ? { logsDropped: logs.length - LOG_LINES } : {}),
+          }
+        : {}),
+    });
+  }
+
   private add(entry: FeedEntry): void {
+    entry.seq = ++this.seq;
     this.entries.push(entry);
     if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
     for (const listener of this.listeners) listener({ type: 'entry', entry });

@@ -180,7 +180,10 @@ describe('the inspector API', () => {
     const long = JSON.stringify({ action: 'echo', pad: 'p'.repeat(300) });
     const echoed = nextEvent<InvocationRecord>(emulator, 'invocation', (r) => r.connectionId === connectionId && r.routeKey === 'echo');
     client.send(long);
-    expect(await echoed).toMatchObject({ eventType: 'MESSAGE', status: 200, bodyPreview: long.slice(0, 200) });
+    const echo = await echoed;
+    expect(echo).toMatchObject({ eventType: 'MESSAGE', status: 200, bodyPreview: long.slice(0, 200), functionName: 'behaviour-test-echo', result: { statusCode: 200, body: long } });
+    expect(echo.event).toMatchObject({ body: long, requestContext: { connectionId, routeKey: 'echo', requestId: echo.requestId } });
+    expect(echo.requestId).toMatch(/^.{8,}$/);
     await client.next(() => true);
 
     const failed = nextEvent<InvocationRecord>(emulator, 'invocation', (r) => r.connectionId === connectionId && r.routeKey === 'boom');
@@ -218,6 +221,7 @@ describe('the inspector API', () => {
     expect(emulator.disconnect(connectionId)).toBe('gone');
     emulator.events.off('management', listener);
 
+    expect(managed.map((r) => r.payload)).toEqual(['{"from":"inspector"}', 'x'.repeat(131_073), 'x', undefined, undefined]);
     expect(managed.map(({ method, connectionId: id, status }) => [method, id === connectionId ? 'it' : id, status])).toEqual([
       ['POST', 'it', 200],
       ['POST', 'it', 413],

@@ -1,24 +1,55 @@
-/** The inspector: live connections and event log pushed by the emulator over server-sent events. */
-import type { ConnectionInfo } from '../../gateway/connection-registry.ts';
-import type { FeedEntry } from '../inspector-feed.ts';
+/** The inspector: live connections and every event, pushed by the emulator over server-sent events. */
+import type { FeedEntry, FeedMessage, InspectedConnection } from '../inspector-feed.ts';
+import { renderConnections, tickAges } from './connections-view.ts';
+import { renderLog } from './log-view.ts';
 
-type Connection = ConnectionInfo;
-type Entry = FeedEntry;
-
-const MAX_ROWS = 500; // the server keeps as many; the page never grows past them
+const MAX_ENTRIES = 500; // the server keeps as many; the page never grows past them
+const EXPORT_FORMAT = 'wsgate-inspector/1';
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const entries: Entry[] = [];
 
-function cell(text: string, className?: string, title?: string): HTMLTableCellElement {
-  const td = document.createElement('td');
-  td.textContent = text;
-  if (className) td.className = className;
-  if (title) td.title = title;
-  return td;
+const entries: FeedEntry[] = [];
+/** Entries that arrived while paused (or while an import is shown): shown on resume. */
+const held: FeedEntry[] = [];
+const expanded = new Set<number>();
+let paused = false;
+let imported: { exportedAt: string; entries: FeedEntry[] } | undefined;
+let connections: InspectedConnection[] = [];
+
+const filter = () => ({ connection: $<HTMLInputElement>('filter-connection').value.trim(), route: $<HTMLInputElement>('filter-route').value.trim() });
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const bounded = (list: FeedEntry[]) => list.splice(0, Math.max(0, list.length - MAX_ENTRIES));
+
+function filterBy(connectionId: string): void {
+  $<HTMLInputElement>('filter-connection').value = connectionId;
+  render();
 }
 
-/** HH:MM:SS.mmm (UTC) in the cell; the full ISO time on hover. */
-const timeCell = (iso: string) => cell(iso.slice(11, 23), undefined, iso);
+function render(): void {
+  renderLog($('log'), imported ? imported.entries : entries, filter(), expanded, filterBy);
+  const pauseButton = $<HTMLButtonElement>('pause');
+  pauseButton.setAttribute('aria-pressed', String(paused));
+  pauseButton.textContent = paused ? `Resume${held.length ? ` (${held.length} new)` : ''}` : 'Pause';
+  $('view-status').textContent = imported
+    ? `Showing an import: ${plural(imported.entries.length, 'event')} exported at ${imported.exportedAt}. Resume goes back to the live log.`
+    : paused
+      ? `Paused: ${plural(held.length, 'new event')} held back.`
+      : '';
+}
+
+/** Under a burst of events the log is redrawn once per burst, not once per event. */
+let renderPending: ReturnType<typeof setTimeout> | undefined;
+function scheduleRender(): void {
+  renderPending ??= setTimeout(() => {
+    renderPending = undefined;
+    render();
+  }, 50);
+}
+
+function add(entry: FeedEntry): void {
+  const into = paused ? held : entries;
+  into.push(entry);
+  bounded(into);
+}
 
 /** Says how an action went, in the page's status line for actions. */
 async function report(action: Promise<Response>, done: string): Promise<void> {
@@ -31,99 +62,83 @@ async function report(action: Promise<Response>, done: string): Promise<void> {
   }
 }
 
-function renderConnections(connections: Connection[]): void {
-  $('connections').replaceChildren(
-    ...connections.map((c) => {
-      const row = document.createElement('tr');
-      const disconnect = document.createElement('button');
-      disconnect.type = 'button';
-      disconnect.textContent = 'Disconnect';
-      disconnect.setAttribute('aria-label', `Disconnect ${c.connectionId}`);
-      disconnect.addEventListener('click', () =>
-        void report(fetch(`/inspector/connections/${encodeURIComponent(c.connectionId)}/disconnect`, { method: 'POST' }), `Disconnected ${c.connectionId}`),
-      );
-      const actions = document.createElement('td');
-      actions.append(disconnect);
-      row.append(
-        cell(c.connectionId, 'id'),
-        timeCell(c.connectedAt),
-        timeCell(c.lastActiveAt),
-        cell(c.sourceIp),
-        cell(c.userAgent),
-        cell(String(c.framesIn)),
-        cell(String(c.framesOut)),
-        cell(c.authorizer ? JSON.stringify(c.authorizer) : '—'),
-        actions,
-      );
-      return row;
-    }),
-  );
+const actions = {
+  filterBy,
+  disconnect: (id: string) => void report(fetch(`/inspector/connections/${encodeURIComponent(id)}/disconnect`, { method: 'POST' }), `Disconnected ${id}`),
+};
+
+function showConnections(list: InspectedConnection[]): void {
+  connections = list;
+  renderConnections($('connections'), connections, actions);
   const select = $<HTMLSelectElement>('post-to');
   const chosen = select.value;
   select.replaceChildren(...connections.map((c) => new Option(c.connectionId, c.connectionId)));
   if (connections.some((c) => c.connectionId === chosen)) select.value = chosen;
 }
 
-function describe(entry: Entry): [event: string, route: string, status: string, duration: string, body: string] {
-  switch (entry.kind) {
-    case 'invocation':
-      return [entry.eventType ?? '', entry.routeKey ?? '', String(entry.status), `${entry.durationMs?.toFixed(1)} ms`, [entry.error, entry.bodyPreview].filter(Boolean).join(' — ')];
-    case 'management':
-      return ['@connections', `${entry.method} @connections`, String(entry.status), '', ''];
-    case 'connection':
-      return ['OPEN', '', '', '', ''];
-    case 'disconnect':
-      return ['CLOSE', '', String(entry.statusCode), '', entry.reason ?? ''];
-  }
-}
-
-function renderLog(): void {
-  const byConnection = $<HTMLInputElement>('filter-connection').value.trim();
-  const byRoute = $<HTMLInputElement>('filter-route').value.trim().toLowerCase();
-  const rows = entries
-    .filter((e) => !byConnection || e.connectionId.includes(byConnection))
-    .filter((e) => !byRoute || describe(e)[1].toLowerCase().includes(byRoute))
-    .slice(-MAX_ROWS)
-    .reverse()
-    .map((entry) => {
-      const [event, route, status, duration, body] = describe(entry);
-      const row = document.createElement('tr');
-      row.append(timeCell(entry.time), cell(entry.connectionId, 'id'), cell(event), cell(route), cell(status), cell(duration), cell(body, 'preview'));
-      return row;
-    });
-  $('log').replaceChildren(...rows);
-}
-
-/** Under a burst of events the log is redrawn once per burst, not once per event. */
-let renderPending: ReturnType<typeof setTimeout> | undefined;
-function scheduleLogRender(): void {
-  renderPending ??= setTimeout(() => {
-    renderPending = undefined;
-    renderLog();
-  }, 50);
-}
-
-function add(entry: Entry): void {
-  entries.push(entry);
-  if (entries.length > MAX_ROWS) entries.splice(0, entries.length - MAX_ROWS);
-}
-
 const events = new EventSource('/inspector/events');
 events.addEventListener('open', () => ($('feed-status').textContent = 'Live'));
 events.addEventListener('error', () => ($('feed-status').textContent = 'Emulator unreachable; retrying…'));
 events.addEventListener('message', (message) => {
-  const data = JSON.parse(message.data) as { type: string; entries?: Entry[]; entry?: Entry; connections?: Connection[] };
+  const data = JSON.parse(message.data) as FeedMessage;
   if (data.type === 'snapshot') {
     entries.length = 0;
-    for (const entry of data.entries ?? []) add(entry);
+    held.length = 0;
+    for (const entry of data.entries) add(entry);
   }
-  if (data.entry) add(data.entry);
-  if (data.connections) renderConnections(data.connections);
-  scheduleLogRender();
+  if (data.type === 'entry') add(data.entry);
+  if (data.type !== 'entry') showConnections(data.connections);
+  scheduleRender();
 });
+setInterval(() => tickAges($('connections')), 1000);
 
-$('filter-connection').addEventListener('input', renderLog);
-$('filter-route').addEventListener('input', renderLog);
+$('filter-connection').addEventListener('input', render);
+$('filter-route').addEventListener('input', render);
+$('pause').addEventListener('click', () => {
+  if (paused || imported) {
+    imported = undefined;
+    paused = false;
+    entries.push(...held.splice(0));
+    bounded(entries);
+  } else paused = true;
+  render();
+});
+$('clear').addEventListener('click', () => {
+  entries.length = 0;
+  held.length = 0;
+  imported = undefined;
+  expanded.clear();
+  render();
+  void report(fetch('/inspector/clear', { method: 'POST' }), 'Cleared the log');
+});
+$('export').addEventListener('click', () => {
+  const shown = imported ? imported.entries : [...entries, ...held];
+  const exported = { format: EXPORT_FORMAT, exportedAt: new Date().toISOString(), page: location.href, entries: shown, connections };
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([JSON.stringify(exported, null, 2)], { type: 'application/json' }));
+  link.download = `wsgate-inspector-${exported.exportedAt.replace(/[:.]/g, '-')}.json`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  $('action-result').textContent = `Exported ${plural(shown.length, 'event')}`;
+});
+$<HTMLInputElement>('import').addEventListener('change', async (event) => {
+  const input = event.target as HTMLInputElement;
+  const file = input.files?.[0];
+  input.value = '';
+  if (!file) return;
+  try {
+    const data = JSON.parse(await file.text()) as { format?: string; exportedAt?: string; entries?: FeedEntry[] };
+    if (data.format !== EXPORT_FORMAT || !Array.isArray(data.entries)) throw new Error(`not an export of this inspector (format ${EXPORT_FORMAT})`);
+    // Live events keep coming while the import is shown: they are held, as when paused.
+    paused = true;
+    imported = { exportedAt: data.exportedAt ?? 'an unknown time', entries: data.entries.slice(-MAX_ENTRIES) };
+    expanded.clear();
+    $('action-result').textContent = `Imported ${plural(imported.entries.length, 'event')} from ${file.name}`;
+  } catch (error) {
+    $('action-result').textContent = `Cannot import ${file.name}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  render();
+});
 $<HTMLFormElement>('post-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const id = $<HTMLSelectElement>('post-to').value;
