@@ -8,6 +8,7 @@ import { appIndexOf, appPages } from './app-pages.ts';
 import { inspectorRoutes } from './inspector-routes.ts';
 import { InspectorFeed } from './inspector-feed.ts';
 import { originGuard } from './origin-guard.ts';
+import { tablesApi } from './tables-api.ts';
 
 const here = import.meta.dirname;
 
@@ -40,7 +41,7 @@ export interface PagesConfigJson {
 /**
  * The browser side of the emulator: the app's own page at `/` when the project has one (`custom.wsgate.pages`),
  * else the generic WebSocket client (always at `/client`); the inspector at `/inspector` (live over server-sent
- * events); the DynamoDB browser at `/tables`; `/config.json` so pages learn the WebSocket URL and routes.
+ * events); the DynamoDB browser at `/tables` (its JSON API under `/tables/api`); `/config.json` so pages learn the WebSocket URL and routes.
  */
 export async function startPages(
   emulator: Emulator,
@@ -74,8 +75,10 @@ export async function startPages(
   app.get('/', appIndex ? (_req, res) => void res.sendFile(appIndex) : html('client/index.html'));
   app.get('/client', html('client/index.html'));
   app.get('/inspector', html('inspector/index.html'));
+  app.get('/tables', html('tables/index.html'));
   app.get('/assets/client.js', script('client/client.ts'));
   app.get('/assets/inspector.js', script('inspector/inspector.ts'));
+  app.get('/assets/tables.js', script('tables/tables.ts'));
   app.get('/assets/style.css', (_req, res) => void res.type('css').send(file('style.css')));
   app.get(['/favicon.svg', '/favicon.ico'], (_req, res) => void res.type('svg').set('cache-control', 'max-age=3600').send(file('favicon.svg')));
   app.get('/config.json', (_req, res) => {
@@ -94,6 +97,7 @@ export async function startPages(
     } satisfies PagesConfigJson);
   });
   app.use('/inspector', inspectorRoutes(emulator, feed, streams));
+  app.use('/tables/api', tablesApi({ endpoint: emulator.dynamodbEndpoint, region: emulator.config.region, declared: emulator.config.tables.map((t) => t.tableName) }));
   if (emulator.config.pages) app.use(appPages(emulator.config.pages));
 
   for (const handler of options.extra ?? []) app.use(handler);

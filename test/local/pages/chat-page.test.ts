@@ -66,10 +66,15 @@ describe('our chat page (web/, served because serverless.yml asks for it) in Chr
   let bob: Page;
   let cat: Page;
 
-  it('two pages in one room exchange messages both ways; a page in another room sees neither', async () => {
+  it('connects as each person, in the room asked for', async () => {
+    // Ann first, so that Bob's page sees her in the room before he speaks; Bob and Cat side by side.
     ann = await chatAs('Ann', 'lobby');
-    bob = await chatAs('Bob', 'lobby');
-    cat = await chatAs('Cat', 'kitchen');
+    [bob, cat] = await Promise.all([chatAs('Bob', 'lobby'), chatAs('Cat', 'kitchen')]);
+    expect(await roomsText(ann)).toMatch(/^#lobby/);
+    expect(await roomsText(cat)).toMatch(/^#kitchen/);
+  });
+
+  it('two pages in one room exchange messages both ways; a page in another room sees neither', async () => {
     await say(ann, 'hello from Ann');
     await expect.poll(() => feedText(bob)).toContain('Ann: hello from Ann');
     await expect.poll(() => feedText(ann)).toContain('Ann (you): hello from Ann');
@@ -111,6 +116,38 @@ describe('our chat page (web/, served because serverless.yml asks for it) in Chr
     await bob.getByRole('button', { name: 'Leave kitchen' }).click();
     await expect.poll(() => feedText(cat)).toContain('Bob left');
     expect(await cat.getByRole('list', { name: 'Members of kitchen' }).getByRole('listitem').allInnerTexts()).toEqual(['Cat (you)']);
+  });
+
+  it('the DynamoDB browser lists our table with its keys, finds a connection item by key, and refreshes after writes', async () => {
+    const bobId = await idOf(bob);
+    const tables = await consoleErrors.open(browser, `${emulator.pageUrl}tables`);
+    const list = tables.getByRole('list', { name: 'Tables' });
+    await expect.poll(() => list.innerText()).toContain('wsgate-connections-dev');
+    expect(await list.innerText()).toMatch(/wsgate-connections-dev \d+ items\npk \(partition, S\) · sk \(sort, S\)/);
+    expect(await tables.locator('#endpoint').innerText()).toBe(emulator.dynamodbEndpoint);
+
+    await tables.getByLabel('pk (partition key)').fill(`CONN#${bobId}`);
+    await tables.getByRole('button', { name: 'Query' }).click();
+    const items = tables.getByRole('table', { name: 'Items of wsgate-connections-dev' });
+    await expect.poll(() => items.getByRole('row').count()).toBe(2); // header + Bob's connection item
+    const header = await items.getByRole('row').first().getByRole('columnheader').allInnerTexts();
+    const bobItem = Object.fromEntries(header.map((name, i) => [name, i]));
+    const cells = await items.getByRole('row').nth(1).getByRole('cell').allInnerTexts();
+    expect([cells[bobItem.pk!], cells[bobItem.sk!], cells[bobItem.name!]]).toEqual([`CONN#${bobId}`, 'CONN', 'Bob']);
+    expect(JSON.parse(cells[bobItem.rooms!]!)).toContain('lobby');
+
+    // A query on a room nobody is in yet; Bob joins it, a handler writes, the page looks again by itself.
+    await tables.getByLabel('pk (partition key)').fill('ROOM#attic');
+    await tables.getByRole('button', { name: 'Query' }).click();
+    await expect.poll(() => items.innerText()).toContain('No items.');
+    await bob.getByLabel('Join room').fill('attic');
+    await bob.getByRole('button', { name: 'Join', exact: true }).click();
+    await expect.poll(() => items.innerText()).toContain(`CONN#${bobId}`);
+    expect(await tables.locator('#view-status').innerText()).toMatch(/^Query, page 1: 1 item · at \d\d:\d\d:\d\d$/);
+    await tables.getByRole('button', { name: 'Scan all' }).click();
+    await expect.poll(() => items.getByRole('row').count()).toBeGreaterThan(5);
+    await screenshots(tables, 'tables');
+    await tables.close();
   });
 
   it('shows a protocol error for an invalid action', async () => {
