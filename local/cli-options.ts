@@ -14,7 +14,7 @@ export const usage = (command: string) => `usage: ${command} [options]
                        With none of --config/--template/--cdk-out, the folder is searched: serverless.*,
                        then template.yaml|yml|json (or samconfig.toml's template_file), then cdk.out/.
   --port N             WebSocket + @connections port (default 3001; 0 = any free port)
-  --http-port N        chat page + inspector port (default 3000; 0 = any free port)
+  --http-port N        pages port (client, inspector, tables, the app's own) (default 3000; 0 = any free port)
   --stage S            stage (default custom.wsgate.stage, else provider.stage, else dev)
   --host ADDR          interface to bind (default 127.0.0.1)
   --allowed-host NAME  also answer pages and @connections requests for Host NAME (repeatable; .NAME for

@@ -19,6 +19,8 @@ const rooms = new Set<string>();
  */
 const members = new Map<string, Map<string, string>>();
 let myName = '';
+/** A big room's member count, as its coalesced presence frames last said. */
+const counts = new Map<string, number>();
 /** Rooms held when the last connection closed: a reconnect joins them again, as the user expects. */
 let roomsToRejoin: string[] = [];
 const MAX_LINES = 1_000; // a long session must not grow the page without bound
@@ -72,13 +74,14 @@ function seen(room: string, connectionId: string | undefined, name: string): voi
 
 function renderRooms(): void {
   for (const room of members.keys()) if (!rooms.has(room)) members.delete(room);
+  for (const room of counts.keys()) if (!rooms.has(room)) counts.delete(room);
   for (const room of rooms) seen(room, myId, myName);
   roomsList.replaceChildren(
     ...[...rooms].sort().map((room) => {
       const item = document.createElement('li');
       const title = document.createElement('div');
       title.className = 'room-title';
-      title.append(document.createTextNode(`#${room}`));
+      title.append(document.createTextNode(`#${room}${counts.has(room) ? ` (${counts.get(room)} members)` : ''}`));
       const list = document.createElement('ul');
       list.className = 'members';
       list.setAttribute('aria-label', `Members of ${room}`);
@@ -120,6 +123,13 @@ function onFrame(frame: Frame): void {
       addLine('message', `${senderOf(frame)}${frame.from === myId ? ' (you)' : ''}: ${frame.data}`, frame.room, frame.sentAt);
       break;
     case 'presence':
+      // A room past 50 members hears a coalesced count instead of each join and leave (README, presence in big rooms).
+      if (frame.event === 'count') {
+        counts.set(frame.room, Number(frame.members));
+        renderRooms();
+        addLine('presence', `${frame.members} members now`, frame.room);
+        break;
+      }
       if (frame.event === 'join') seen(frame.room, frame.connectionId, senderOf(frame));
       else members.get(frame.room)?.delete(frame.connectionId);
       renderRooms();
