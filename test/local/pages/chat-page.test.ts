@@ -111,6 +111,12 @@ describe('our chat page (web/, served because serverless.yml asks for it) in Chr
     expect(await feedText(ann)).not.toContain('undefined');
   });
 
+  it('shows the coalesced member count a big room sends instead of each join', async () => {
+    expect(emulator.post(await idOf(ann), JSON.stringify({ type: 'presence', room: 'lobby', event: 'count', members: 73 }))).toBe('delivered');
+    await expect.poll(() => feedText(ann)).toMatch(/#lobby\d\d:\d\d:\d\d 73 members now/);
+    expect(await roomsText(ann)).toMatch(/^#lobby \(73 members\)/);
+  });
+
   it('shows presence: a join and a leave', async () => {
     await bob.getByLabel('Join room').fill('kitchen');
     await bob.getByRole('button', { name: 'Join', exact: true }).click();
