@@ -113,7 +113,7 @@ describe('our chat page (web/, served because serverless.yml asks for it) in Chr
 
   it('shows the coalesced member count a big room sends instead of each join', async () => {
     expect(emulator.post(await idOf(ann), JSON.stringify({ type: 'presence', room: 'lobby', event: 'count', members: 73 }))).toBe('delivered');
-    await expect.poll(() => feedText(ann)).toMatch(/#lobby\d\d:\d\d:\d\d 73 members now/);
+    await expect.poll(() => feedText(ann)).toMatch(/\d\d:\d\d:\d\d #lobby73 members now/);
     expect(await roomsText(ann)).toMatch(/^#lobby \(73 members\)/);
   });
 
