@@ -59,9 +59,12 @@ afterAll(() => rm(scratch, { recursive: true, force: true }), 120_000); // a who
 describe('the packed package', () => {
   it('holds the compiled entry points, their types and the prebuilt pages, and no tests, benchmarks or CI', () => {
     const files = packed.files.map((f) => f.path);
-    for (const needed of ['package.json', 'README.md', 'dist/local/cli.js', 'dist/local/index.js', 'dist/local/index.d.ts', 'dist/local/pages/chat/chat.js', 'dist/local/pages/chat/index.html']) {
+    const pages = ['client', 'inspector', 'tables'].flatMap((page) => [`dist/local/pages/${page}/${page}.js`, `dist/local/pages/${page}/index.html`]);
+    for (const needed of ['package.json', 'README.md', 'dist/local/cli.js', 'dist/local/index.js', 'dist/local/index.d.ts', ...pages]) {
       expect(files).toContain(needed);
     }
+    // The emulator carries nothing of our chat app: its page lives in web/ and is served from there by custom.wsgate.pages.
+    expect(files.filter((f) => /(^|\/)(web|chat)\//.test(f))).toEqual([]);
     expect(files.filter((f) => /^(test|bench|\.ci|scripts|domain|infrastructure)\/|\.ts$(?<!\.d\.ts)|(^|\/)tsconfig[^/]*\.json$/.test(f))).toEqual([]);
     mkdirSync(join(root, 'test-results'), { recursive: true });
     writeFileSync(
@@ -83,14 +86,18 @@ describe.concurrent('installed into a project of its own', { timeout: 300_000 },
     const wsgate = spawnWatched('npx', ['wsgate', '--port', '0', '--http-port', '0'], { cwd: project, env });
     try {
       const [, wsUrl] = await wsgate.waitFor(/WebSocket\s+(ws:\/\/127\.0\.0\.1:\d+\/local)\n/, 60_000);
-      const [, pageUrl] = await wsgate.waitFor(/chat page\s+(http:\/\/\S+\/)\n/);
+      const [, pageUrl] = await wsgate.waitFor(/client\s+(http:\/\/\S+\/)\n/);
       const client = await connectClient(wsUrl!);
       client.send('hi');
       expect(await client.next(() => true)).toEqual({ raw: 'echo: hi' });
-      const script = await fetch(`${pageUrl}assets/chat.js`);
+      // The project has no pages of its own: / is the generic client, whose script was bundled by the build.
+      expect(await (await fetch(pageUrl!)).text()).toContain('/assets/client.js');
+      const script = await fetch(`${pageUrl}assets/client.js`);
       expect(script.status).toBe(200);
       expect(script.headers.get('content-type')).toMatch(/^(text|application)\/javascript/);
-      expect(await script.text()).toContain('config.json'); // the chat page's bundled script, served without bundling
+      const code = await script.text();
+      expect(code).toContain('config.json');
+      expect(code).not.toContain('sourceMappingURL'); // prebuilt by npm run build, not bundled from sources at start
       client.socket.close();
     } finally {
       await wsgate.stop();

@@ -211,7 +211,7 @@ describe('our chat page (web/, served because serverless.yml asks for it) in Chr
 
     await inspector.getByRole('combobox', { name: 'Connection', exact: true }).selectOption(bobId, { timeout: 5_000 });
     await inspector.getByLabel('Message to post').fill('{"type":"message","room":"lobby","name":"Inspector","data":"posted from the inspector"}');
-    await inspector.getByRole('button', { name: 'Post' }).click();
+    await inspector.getByRole('button', { name: 'Post', exact: true }).click();
     await expect.poll(() => feedText(bob)).toContain('Inspector: posted from the inspector');
     expect(await inspector.getByRole('status').filter({ hasText: 'Posted' }).innerText()).toBe(`Posted to ${bobId}`);
     expect(await feedText(ann)).not.toContain('posted from the inspector');
