@@ -47,7 +47,7 @@ describe('hostCheck', () => {
   });
 });
 
-describe('the pages, the event feed and the inspector actions', () => {
+describe('the pages, the event feed, the inspector actions and the tables API', () => {
   let emulator: Emulator;
   let allowing: Emulator;
   beforeAll(async () => {
@@ -62,6 +62,16 @@ describe('the pages, the event feed and the inspector actions', () => {
     ['GET', 'inspector/events'],
     ['POST', 'inspector/connections/AAAAAAAAAAAAAAA=/disconnect'],
     ['POST', 'inspector/connections/AAAAAAAAAAAAAAA=/messages'],
+    ['POST', 'inspector/clear'],
+    ['GET', 'inspector/schedules'],
+    ['POST', 'inspector/schedules/any/fire'],
+    ['GET', 'client'],
+    ['GET', 'assets/client.js'],
+    ['GET', 'favicon.svg'],
+    ['GET', 'tables'],
+    ['GET', 'tables/api'],
+    ['GET', 'tables/api/connections/items'],
+    ['GET', 'tables/api/connections/query'],
   ])('refuse %s /%s for a Host they are not served as with 403 saying why', async (method, path) => {
     const refused = await get(`${emulator.pageUrl}${path}`, `rebind.example:${new URL(emulator.pageUrl!).port}`, method);
     expect(refused.status).toBe(403);
