@@ -61,7 +61,7 @@ describe('the inspector, for a project that is not our chat app, in Chromium', (
     await inspector.getByLabel('Filter by connection').fill('');
   });
 
-  it('expands an invocation to its whole event, result, function, request id and duration', async () => {
+  it('expands an invocation to its whole event, result, function, request id, duration and the handler\'s console.log line', async () => {
     await send({ op: 'ping', n: 1 });
     await expect.poll(() => rowOf('ping').count()).toBe(1);
     await rowOf('ping').getByRole('button', { name: /^Details of MESSAGE ping/ }).click();
@@ -71,8 +71,9 @@ describe('the inspector, for a project that is not our chat app, in Chromium', (
     expect(JSON.parse(await details.getByRole('region', { name: 'Result' }).locator('pre').innerText())).toEqual({ statusCode: 200 });
     const facts = await details.locator('dl.facts').innerText();
     expect(facts).toMatch(new RegExp(`Function\\s+devtools-local-ping\\s+Request id\\s+${event.requestContext.requestId}\\s+Status\\s+200\\s+Duration\\s+[\\d.]+ ms`));
-    // The runtime of issue 8 (worker threads) will report the handler's console.log lines; until then there are none.
-    expect(await details.getByRole('region', { name: 'Logs' }).count()).toBe(0);
+    const logs = details.getByRole('region', { name: 'Logs' });
+    expect(await logs.locator('h4').innerText()).toBe('Logs (1)');
+    expect(await logs.getByRole('listitem').allInnerTexts()).toEqual([expect.stringMatching(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\s*log\\s*ping from ${connectionId}$`))]);
   });
 
   it('shows what a handler posted through @connections: the text, its size and the outcome', async () => {
