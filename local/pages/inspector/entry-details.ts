@@ -24,14 +24,23 @@ const ms = (value: number | undefined) => (value === undefined ? undefined : `${
 
 const OUTCOMES: Record<number, string> = { 200: 'delivered', 204: 'done', 403: 'forbidden', 410: 'gone', 413: 'too large' };
 
+export interface EntryActions {
+  /** The function a schedule rule runs, when the page knows the rule. */
+  scheduledFunction?(ruleName: string): string | undefined;
+  /** Fires every schedule of a function now. */
+  fire?(functionKey: string): void;
+}
+
 /** Everything an entry holds, for its expanded row: the whole event, result, logs, timings, payloads. */
-export function entryDetails(entry: FeedEntry): HTMLElement {
+export function entryDetails(entry: FeedEntry, actions: EntryActions = {}): HTMLElement {
   switch (entry.kind) {
     case 'invocation': {
       const cold = entry.coldStart === undefined ? undefined : entry.coldStart ? `yes${entry.initDurationMs !== undefined ? `, init ${ms(entry.initDurationMs)}` : ''}` : 'no';
+      const scheduled = entry.eventType === 'SCHEDULE' ? actions.scheduledFunction?.(entry.routeKey) : undefined;
       return el(
         'div',
         { className: 'details' },
+        scheduled !== undefined && actions.fire && el('p', {}, el('button', { type: 'button', onclick: () => actions.fire!(scheduled) }, `Fire ${scheduled} again`)),
         facts([
           ['Function', entry.functionName],
           ['Request id', entry.requestId],

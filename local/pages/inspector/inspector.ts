@@ -1,7 +1,8 @@
 /** The inspector: live connections and every event, pushed by the emulator over server-sent events. */
 import type { FeedEntry, FeedMessage, InspectedConnection } from '../inspector-feed.ts';
 import { renderConnections, tickAges } from './connections-view.ts';
-import { renderLog } from './log-view.ts';
+import { type LogActions, renderLog } from './log-view.ts';
+import { renderSchedules, type ScheduleRule } from './schedules-view.ts';
 
 const MAX_ENTRIES = 500; // the server keeps as many; the page never grows past them
 const EXPORT_FORMAT = 'wsgate-inspector/1';
@@ -14,6 +15,7 @@ const expanded = new Set<number>();
 let paused = false;
 let imported: { exportedAt: string; entries: FeedEntry[] } | undefined;
 let connections: InspectedConnection[] = [];
+let schedules: ScheduleRule[] = [];
 
 const filter = () => ({ connection: $<HTMLInputElement>('filter-connection').value.trim(), route: $<HTMLInputElement>('filter-route').value.trim() });
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -25,7 +27,7 @@ function filterBy(connectionId: string): void {
 }
 
 function render(): void {
-  renderLog($('log'), imported ? imported.entries : entries, filter(), expanded, filterBy);
+  renderLog($('log'), imported ? imported.entries : entries, filter(), expanded, logActions);
   const pauseButton = $<HTMLButtonElement>('pause');
   pauseButton.setAttribute('aria-pressed', String(paused));
   pauseButton.textContent = paused ? `Resume${held.length ? ` (${held.length} new)` : ''}` : 'Pause';
@@ -62,10 +64,26 @@ async function report(action: Promise<Response>, done: string): Promise<void> {
   }
 }
 
+const fire = (functionKey: string) => void report(fetch(`/inspector/schedules/${encodeURIComponent(functionKey)}/fire`, { method: 'POST' }), `Fired ${functionKey}`);
+
 const actions = {
   filterBy,
   disconnect: (id: string) => void report(fetch(`/inspector/connections/${encodeURIComponent(id)}/disconnect`, { method: 'POST' }), `Disconnected ${id}`),
 };
+const logActions: LogActions = {
+  filterBy,
+  fire,
+  scheduledFunction: (ruleName) => schedules.find((rule) => rule.name === ruleName)?.functionKey,
+};
+
+/** The project's schedules, fired on demand; the section stays hidden for a project without any. */
+async function loadSchedules(): Promise<void> {
+  const response = await fetch('/inspector/schedules');
+  schedules = response.ok ? ((await response.json()) as ScheduleRule[]) : [];
+  $('schedules-section').hidden = schedules.length === 0;
+  renderSchedules($('schedules'), schedules, fire);
+  render();
+}
 
 function showConnections(list: InspectedConnection[]): void {
   connections = list;
@@ -91,6 +109,7 @@ events.addEventListener('message', (message) => {
   scheduleRender();
 });
 setInterval(() => tickAges($('connections')), 1000);
+void loadSchedules();
 
 $('filter-connection').addEventListener('input', render);
 $('filter-route').addEventListener('input', render);

@@ -1,7 +1,8 @@
 import { el, timeElement } from '../dom.ts';
 import type { FeedEntry } from '../inspector-feed.ts';
 import { idButton } from './connections-view.ts';
-import { describe, entryDetails } from './entry-details.ts';
+import { describe, entryDetails, type EntryActions } from './entry-details.ts';
+import { TRIGGER_KINDS } from './schedules-view.ts';
 
 export interface LogFilter {
   connection: string;
@@ -10,8 +11,12 @@ export interface LogFilter {
 
 const LABELS = ['Time', 'Connection', 'Event', 'Route', 'Status', 'Duration', 'Body'];
 
+export interface LogActions extends EntryActions {
+  filterBy(connectionId: string): void;
+}
+
 /** The event log, newest first; an expanded row is followed by a row with everything its entry holds. */
-export function renderLog(body: HTMLElement, entries: FeedEntry[], filter: LogFilter, expanded: Set<number>, filterBy: (id: string) => void): void {
+export function renderLog(body: HTMLElement, entries: FeedEntry[], filter: LogFilter, expanded: Set<number>, actions: LogActions): void {
   const route = filter.route.toLowerCase();
   const rows: HTMLElement[] = [];
   for (const entry of [...entries].reverse()) {
@@ -27,13 +32,17 @@ export function renderLog(body: HTMLElement, entries: FeedEntry[], filter: LogFi
     const flip = () => {
       if (expanded.has(entry.seq)) expanded.delete(entry.seq);
       else expanded.add(entry.seq);
-      renderLog(body, entries, filter, expanded, filterBy);
+      renderLog(body, entries, filter, expanded, actions);
     };
     toggle.addEventListener('click', (e) => (e.stopPropagation(), flip()));
-    const values: (Node | string)[] = [timeElement(entry.time), idButton(entry.connectionId, { filterBy }), event, routeKey, status, duration, text];
+    // HTTP routes, invokes, schedules and streams run functions for no connection: their kind says what ran them.
+    const trigger = entry.kind === 'invocation' ? TRIGGER_KINDS[entry.eventType] : undefined;
+    const connection = entry.connectionId ? idButton(entry.connectionId, actions) : el('span', { className: 'muted', title: 'No connection: a trigger ran it' }, '—');
+    const kind = trigger ? el('span', { className: 'trigger', title: trigger }, event) : event;
+    const values: (Node | string)[] = [timeElement(entry.time), connection, kind, routeKey, status, duration, text];
     const row = el(
       'tr',
-      { className: `entry kind-${entry.kind}${open ? ' open' : ''}`, 'data-seq': entry.seq },
+      { className: `entry kind-${entry.kind}${trigger ? ' kind-trigger' : ''}${open ? ' open' : ''}`, 'data-seq': entry.seq },
       el('td', { className: 'toggle-cell' }, toggle),
       ...values.map((value, i) => el('td', { 'data-label': LABELS[i]!, className: i === 6 ? 'preview' : i === 1 ? 'id' : '' }, value)),
     );
@@ -42,7 +51,7 @@ export function renderLog(body: HTMLElement, entries: FeedEntry[], filter: LogFi
       if (!(e.target as HTMLElement).closest('button') && !getSelection()?.toString()) flip();
     });
     rows.push(row);
-    if (open) rows.push(el('tr', { className: 'detail-row' }, el('td', { colspan: 8 }, entryDetails(entry))));
+    if (open) rows.push(el('tr', { className: 'detail-row' }, el('td', { colspan: 8 }, entryDetails(entry, actions))));
   }
   body.replaceChildren(...rows);
 }
