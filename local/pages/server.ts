@@ -71,7 +71,8 @@ export async function startPages(
     if (refusal !== undefined) return void res.status(403).json({ message: refusal });
     next();
   });
-  app.use(originGuard);
+  // The emulator's own actions only: the app's HTTP routes, served here too, answer other origins as their CORS says.
+  app.use(['/inspector', '/tables'], originGuard);
   app.get('/', appIndex ? (_req, res) => void res.sendFile(appIndex) : html('client/index.html'));
   app.get('/client', html('client/index.html'));
   app.get('/inspector', html('inspector/index.html'));
