@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FunctionFacts } from '../model/app-model.ts';
 import type { HandlerLoader } from './handler-loader.ts';
 import { invoke } from './invoke.ts';
+import { type CapturedLogLine, captureLogs } from './log-capture.ts';
 import type { InvokeOutcome } from './lambda-runtime.ts';
 
 /** What runs a function for the gateway and the triggers: the worker environments, or this in-process runtime. */
@@ -26,10 +27,12 @@ export class InProcessRuntime implements FunctionRunner {
   async invoke(fn: FunctionFacts, event: unknown, options: { timeoutMs?: number } = {}): Promise<InvokeOutcome> {
     const started = performance.now();
     const timeoutMs = Math.min(fn.timeoutMs, options.timeoutMs ?? Infinity);
-    const base = { requestId: randomUUID(), coldStart: false, logs: [] };
+    // The handler's console lines of this run, for the inspector and recordInvocations (the environments report theirs).
+    const logs: CapturedLogLine[] = [];
+    const base = { requestId: randomUUID(), coldStart: false, logs };
     try {
       const handler = await this.loader.load(fn.handler);
-      const result = await invoke(handler, event, { functionName: fn.functionName, memorySize: fn.memorySize, timeoutMs, region: this.region });
+      const result = await captureLogs(logs, () => invoke(handler, event, { functionName: fn.functionName, memorySize: fn.memorySize, timeoutMs, region: this.region }));
       const durationMs = performance.now() - started;
       return { ...base, result, durationMs, billedDurationMs: Math.max(1, Math.ceil(durationMs)) };
     } catch (error) {
