@@ -7,6 +7,7 @@ import { readTemplateFile } from './template-file.ts';
 import type { TemplateResource } from './template-file.ts';
 import { registerFunctionNames, templateFunctions } from './template-functions.ts';
 import { parameterValues } from './template-parameters.ts';
+import { templateLimits } from './template-limits.ts';
 import { templateTables } from './template-tables.ts';
 import { registerApiIds, webSocketApis } from './websocket-apis.ts';
 
@@ -54,6 +55,7 @@ export function loadTemplate(templatePath: string, options: TemplateOptions = {}
   const resources = applyConditions(Object.fromEntries(kept), conditions) as Record<string, TemplateResource>;
   const globals = applyConditions(document.Globals ?? {}, conditions) as Record<string, Record<string, unknown>>;
 
+  templateLimits(document, resources, warn);
   const tables = templateTables(resources, globals.SimpleTable ?? {}, facts, warn);
   registerFunctionNames(resources, facts);
   registerApiIds(resources, facts);

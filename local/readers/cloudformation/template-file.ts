@@ -5,6 +5,7 @@ import { cloudFormationTags } from './cloudformation-tags.ts';
 
 /** A CloudFormation template's top-level sections, as far as the emulator reads them. */
 export interface TemplateDocument {
+  Transform?: unknown;
   Parameters?: Record<string, Record<string, unknown>>;
   Conditions?: Record<string, unknown>;
   Globals?: Record<string, Record<string, unknown>>;

@@ -95,7 +95,9 @@ function codeFolder(logicalId: string, resource: TemplateResource, properties: R
 function limitsOf(where: string, properties: Record<string, any>, warn: (message: string) => void): void {
   if (properties.VpcConfig !== undefined) warn(`${where}: VpcConfig is not emulated; the handler reaches the network as this machine does`);
   if (Array.isArray(properties.Layers) && properties.Layers.length > 0) {
-    warn(`${where}: Layers are not emulated (${properties.Layers.length} declared); their code is not on the handler's module path, so install what they provide in the function's folder`);
+    // A layer in the template (its folder on disk) or one by ARN (not on disk): neither is on Lambda's /opt path here.
+    const names = properties.Layers.map((layer: unknown) => (typeof layer === 'string' ? layer : typeof layer === 'object' && layer !== null && 'Ref' in layer ? String(layer.Ref) : JSON.stringify(layer)));
+    warn(`${where}: Layers are not emulated (${names.join(', ')}); their code is not on the handler's module path, so install what they provide in the function's folder`);
   }
   if (properties.FileSystemConfigs !== undefined) warn(`${where}: FileSystemConfigs (EFS) is not emulated`);
   for (const [name, event] of Object.entries((properties.Events ?? {}) as Record<string, any>)) {

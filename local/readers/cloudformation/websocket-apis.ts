@@ -67,14 +67,6 @@ export function webSocketApis(
     return fn;
   };
 
-  for (const [logicalId, resource] of Object.entries(resources)) {
-    const type = resource.Type;
-    if (NOT_EMULATED[type]) warn(`Resources.${logicalId} (${type}): ${NOT_EMULATED[type]}`);
-    if (type === 'AWS::ApiGatewayV2::DomainName' && resource.Properties?.MutualTlsAuthentication !== undefined) {
-      warn(`Resources.${logicalId}: MutualTlsAuthentication (mTLS) is not emulated; clients connect without a certificate`);
-    }
-  }
-
   const apis: WebSocketApiModel[] = [];
   for (const [apiLogicalId, api] of ofType('AWS::ApiGatewayV2::Api')) {
     const properties = api.Properties ?? {};
@@ -83,6 +75,7 @@ export function webSocketApis(
       continue;
     }
     const where = `Resources.${apiLogicalId}`;
+    if (properties.ApiKeySelectionExpression !== undefined) warn(`${where}: ApiKeySelectionExpression is not emulated; no route asks for an API key`);
     const routeSelectionExpression = idOf(properties.RouteSelectionExpression);
     if (routeSelectionExpression === undefined) throw new ConfigError('CONFIG_INVALID', `${where}.Properties.RouteSelectionExpression is missing`);
 
@@ -111,6 +104,9 @@ export function webSocketApis(
       if (routeKey === undefined) throw new ConfigError('CONFIG_INVALID', `${at}.Properties.RouteKey is missing`);
       if (routes.has(routeKey)) throw new ConfigError('CONFIG_INVALID', `${where}: route "${routeKey}" is declared twice (${at} and another)`);
       if (rp.ApiKeyRequired === true || rp.ApiKeyRequired === 'true') warn(`${at}: ApiKeyRequired is not emulated; the route is served without an API key`);
+      for (const key of ['RequestModels', 'ModelSelectionExpression', 'RequestParameters'] as const) {
+        if (rp[key] !== undefined) warn(`${at}.Properties.${key} is not emulated; requests are not validated against it`);
+      }
       const target = idOf(rp.Target);
       const integrationId = target === undefined ? undefined : /^integrations\/(.+)$/.exec(target)?.[1];
       const integration = integrationId === undefined ? undefined : resources[integrationId];
@@ -124,6 +120,8 @@ export function webSocketApis(
         continue;
       }
       const fn = functionOf(integration.Properties?.IntegrationUri, `Resources.${integrationId}.Properties.IntegrationUri`);
+      const timeout = Number(integration.Properties?.TimeoutInMillis ?? 29_000);
+      if (timeout < 29_000) warn(`Resources.${integrationId}.Properties.TimeoutInMillis (${timeout}) is not emulated; the route times out at the emulator's integration timeout (29 s, API Gateway's maximum, by default)`);
       const hasSelection = rp.RouteResponseSelectionExpression !== undefined;
       const hasResponse = routeResponses.has(routeId);
       if (hasSelection !== hasResponse) {
@@ -178,21 +176,3 @@ function authorizerOf(
   });
   return { ...context.functionOf(properties.AuthorizerUri, `${where}.AuthorizerUri`), identitySources };
 }
-
-/** Resources the emulator reads past: each is said once. */
-const NOT_EMULATED: Record<string, string> = {
-  'AWS::ApiGatewayV2::DomainName': 'custom domain names are not emulated; connect to the local URL',
-  'AWS::ApiGatewayV2::ApiMapping': 'API mappings of custom domains are not emulated',
-  'AWS::ApiGatewayV2::IntegrationResponse': 'integration responses are not emulated (AWS_PROXY integrations return the handler result as is)',
-  'AWS::ApiGatewayV2::Model': 'request models (validation) are not emulated',
-  'AWS::ApiGatewayV2::VpcLink': 'VPC links are not emulated',
-  'AWS::ApiGateway::ApiKey': 'API keys are not emulated',
-  'AWS::ApiGateway::UsagePlan': 'usage plans (API keys, quotas) are not emulated',
-  'AWS::ApiGateway::UsagePlanKey': 'usage plans (API keys, quotas) are not emulated',
-  'AWS::Serverless::Api': 'REST APIs are not served (wsgate emulates WebSocket APIs)',
-  'AWS::Serverless::HttpApi': 'HTTP APIs are not served (wsgate emulates WebSocket APIs)',
-  'AWS::ApiGateway::RestApi': 'REST APIs are not served (wsgate emulates WebSocket APIs)',
-  'AWS::Lambda::EventSourceMapping': "a template's event source mappings are not read; nothing invokes the function from it",
-  'AWS::Events::Rule': "a template's EventBridge rules are not read; nothing invokes a function on its schedule",
-  'AWS::Scheduler::Schedule': "a template's schedules are not read; nothing invokes a function on it",
-};

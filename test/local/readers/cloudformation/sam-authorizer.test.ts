@@ -64,7 +64,7 @@ describe('a SAM template with a REQUEST authorizer and a route response', () => 
   it('warns once, by resource, about each thing it does not emulate, and serves no route to a non-Lambda integration', async () => {
     expect(lines.filter((line) => line.startsWith('warning:'))).toEqual([
       'warning: Resources.ConnectFunction: VpcConfig is not emulated; the handler reaches the network as this machine does',
-      "warning: Resources.ConnectFunction: Layers are not emulated (1 declared); their code is not on the handler's module path, so install what they provide in the function's folder",
+      "warning: Resources.ConnectFunction: Layers are not emulated (arn:aws:lambda:us-east-1:123456789012:layer:shared:1); their code is not on the handler's module path, so install what they provide in the function's folder",
       'warning: Resources.ProxyRoute: ApiKeyRequired is not emulated; the route is served without an API key',
       'warning: Resources.ProxyIntegration (route "proxy") is an integration of type HTTP_PROXY; only AWS_PROXY (Lambda) integrations are emulated, so this route is not served',
     ]);
