@@ -11,6 +11,7 @@ import { createTables, startEmbeddedDynamoDb } from './dynamodb/embedded-dynamod
 import { EMULATOR_DEFAULTS, emulatorOptions } from './emulator-options.ts';
 import { withEnvironmentOverrides } from './environment-overrides.ts';
 import { projectOptions } from './project-options.ts';
+import { reloadOnChange } from './project-reload.ts';
 import type { EmulatorOptions } from './emulator-options.ts';
 import type { ConnectionInfo, DisconnectRecord } from './gateway/connection-registry.ts';
 import { refuse } from './gateway/http-refusal.ts';
@@ -130,7 +131,7 @@ export interface Emulator {
  */
 export async function startEmulator(given: Partial<EmulatorOptions> = {}, callerDefaults: Partial<EmulatorOptions> = {}): Promise<Emulator> {
   const asGiven = emulatorOptions(given); // bad options fail before the config is read
-  const read = await readProject({
+  const selection = {
     // Nothing chosen: the project is found in the working folder (a serverless config first, as before).
     configPath: given.configPath,
     serverlessConfig: given.serverlessConfig,
@@ -138,7 +139,8 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
     cdkOut: asGiven.cdkOut,
     parameterOverrides: asGiven.parameterOverrides,
     stage: asGiven.stage,
-  });
+  };
+  const read = await readProject(selection);
   // Layers, lowest first: the defaults, the caller's own defaults (the CLI serves pages on 3000), the project's
   // custom.wsgate, then what was given (flags). Environment values merge key by key in the same order.
   const project = projectOptions(read.localSettings);
@@ -163,6 +165,22 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
   } catch (error) {
     await emulator.stop();
     throw error;
+  }
+  if (options.watch && config.rereadOn) {
+    const stopWatching = reloadOnChange(
+      config.rereadOn,
+      async () => {
+        const fresh = await readProject(selection);
+        return [fresh, ...(fresh.additionalApis ?? [])];
+      },
+      () => [emulator.config, ...emulator.additionalApis.map((api) => api.config)],
+      log,
+    );
+    const stopServing = emulator.stop;
+    emulator.stop = () => {
+      stopWatching();
+      return stopServing();
+    };
   }
   return emulator;
 }

@@ -86,6 +86,11 @@ export interface EmulatorConfig {
   /** The app's own pages, when it asks for them. */
   pages?: PagesConfig;
   warnings: string[];
+  /**
+   * The file whose change means the project should be read again for new code (a CDK assembly's manifest.json, which
+   * each `cdk synth` rewrites; a template itself), when the reader has one.
+   */
+  rereadOn?: string;
   /** The API's name in its source (a template's logical id), when the source can declare several. */
   apiName?: string;
   /**

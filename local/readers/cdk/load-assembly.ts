@@ -46,6 +46,8 @@ export function loadAssembly(assemblyDir: string, options: AssemblyOptions = {})
     throw new ConfigError('NO_WEBSOCKET_FUNCTIONS', `${assemblyDir} has no stack with a WebSocket API (AWS::ApiGatewayV2::Api, ProtocolType WEBSOCKET)${problems.length ? `: ${problems.map((p) => p.message).join('; ')}` : ''}`);
   }
   const [first, ...others] = configs;
+  // `cdk synth` rewrites the manifest last, after the templates and asset folders it names.
+  first!.rereadOn = join(resolve(assemblyDir), 'manifest.json');
   first!.warnings.push(...others.flatMap((config) => config.warnings));
   first!.tables.push(...others.flatMap((config) => config.tables));
   for (const other of others) {

@@ -83,5 +83,6 @@ export function loadTemplate(templatePath: string, options: TemplateOptions = {}
     warnings: index === 0 ? warnings : [],
     apiName: api.logicalId,
     apiId: api.apiId,
+    ...(index === 0 ? { rereadOn: path } : {}),
   }));
 }

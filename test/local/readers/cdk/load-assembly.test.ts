@@ -1,6 +1,6 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -9,7 +9,7 @@ import { startEmulator } from '../../../../local/emulator.ts';
 import type { Emulator } from '../../../../local/emulator.ts';
 import { loadAssembly } from '../../../../local/readers/cdk/load-assembly.ts';
 import { projectsDir } from '../../fixture-projects.ts';
-import { cdkSynth } from '../../../support/cdk-synth.ts';
+import { cdkSynth, linkedTempDir } from '../../../support/cdk-synth.ts';
 import { connectClient } from '../../../support/ws-client.ts';
 import type { TestClient } from '../../../support/ws-client.ts';
 
@@ -75,6 +75,43 @@ describe('a CDK cloud assembly', () => {
     const ids = ((await documents.send(new ScanCommand({ TableName: table }))).Items ?? []).filter((item) => item.name === 'bob').map((item) => item.connectionId as string);
     await sdk.send(new PostToConnectionCommand({ ConnectionId: ids[0]!, Data: JSON.stringify({ text: 'from the SDK' }) }));
     expect(await bob.next((f) => f.text === 'from the SDK')).toEqual({ text: 'from the SDK' });
+  });
+
+  it('serves the new code after a rerun of `cdk synth`, keeping open connections', async () => {
+    // What a rerun does to cdk.out, done by hand (a second real `cdk synth` costs half a minute): the edited code goes
+    // to a new asset.{hash} folder, the template's aws:asset:path names it, and manifest.json is rewritten last.
+    // (Checked with the real `cdk synth` too: same log line, same result.)
+    const dir = linkedTempDir('wsgate-cdk-reload-');
+    const copy = join(dir, 'cdk.out');
+    const lines: string[] = [];
+    let watched: Emulator | undefined;
+    try {
+      cpSync(assembly.cdkOut, copy, { recursive: true });
+      watched = await startEmulator({ cdkOut: copy, port: 0, log: (line) => lines.push(line) });
+      const oldAsset = basename(dirname(watched.config.routes.get('whoami')!.handler.file));
+      const ada = await connectClient(`${watched.wsUrl}?token=good-ada`);
+      clients.push(ada);
+      ada.send({ action: 'whoami' });
+      expect(await ada.next((f) => f.name !== undefined)).toEqual({ connectionId: expect.any(String), name: 'ada' });
+
+      const newAsset = `asset.${'e'.repeat(64)}`;
+      cpSync(join(copy, oldAsset), join(copy, newAsset), { recursive: true });
+      const send = join(copy, newAsset, 'send.js');
+      writeFileSync(send, readFileSync(send, 'utf8').replace('name: authorizer.name }', "name: authorizer.name, build: 'second' }"));
+      const templatePath = join(copy, 'CdkChat.template.json');
+      writeFileSync(templatePath, readFileSync(templatePath, 'utf8').replaceAll(oldAsset, newAsset));
+      writeFileSync(join(copy, 'manifest.json'), readFileSync(join(copy, 'manifest.json'), 'utf8'));
+      await expect.poll(() => lines.find((line) => line.startsWith('re-read')), { timeout: 30_000, interval: 50 }).toBe(
+        're-read manifest.json: new code for AuthorizeD8507075, Connect5B7625CA, Disconnect7D6B12BD, Send46722DF3',
+      );
+      expect(lines.filter((line) => line.startsWith('warning:'))).toEqual([]);
+      expect(watched.config.routes.get('whoami')!.handler.file).toBe(join(copy, newAsset, 'send.js'));
+      ada.send({ action: 'whoami' });
+      expect(await ada.next((f) => f.build !== undefined)).toEqual({ connectionId: expect.any(String), name: 'ada', build: 'second' });
+    } finally {
+      await watched?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads a second stack with its own WebSocket API as an additional API', () => {
