@@ -45,16 +45,30 @@ export function loadAssembly(assemblyDir: string, options: AssemblyOptions = {})
   if (configs.length === 0) {
     throw new ConfigError('NO_WEBSOCKET_FUNCTIONS', `${assemblyDir} has no stack with a WebSocket API (AWS::ApiGatewayV2::Api, ProtocolType WEBSOCKET)${problems.length ? `: ${problems.map((p) => p.message).join('; ')}` : ''}`);
   }
-  const [first, ...others] = configs;
+  // A stack with triggers but no WebSocket API (an HTTP API stack, say) is no API of its own: it joins the first.
+  const [first, ...others] = [...configs.filter((config) => config.apiName !== undefined), ...configs.filter((config) => config.apiName === undefined)];
   // `cdk synth` rewrites the manifest last, after the templates and asset folders it names.
   first!.rereadOn = join(resolve(assemblyDir), 'manifest.json');
-  first!.warnings.push(...others.flatMap((config) => config.warnings));
-  first!.tables.push(...others.flatMap((config) => config.tables));
+  // One process, one DynamoDB, one set of triggers: the other stacks' tables, triggers and warnings go with the first
+  // API, and their functions join its function map (the Invoke API and the triggers look them up there).
   for (const other of others) {
+    first!.warnings.push(...other.warnings);
+    first!.tables.push(...other.tables);
+    first!.httpRoutes.push(...other.httpRoutes);
+    first!.schedules.push(...other.schedules);
+    first!.streams.push(...other.streams);
+    if (other.functions !== first!.functions) {
+      const functions = new Map(first!.functions);
+      for (const [key, fn] of other.functions) if (!functions.has(key)) functions.set(key, fn);
+      first!.functions = functions;
+    }
     other.warnings = [];
     other.tables = [];
+    other.httpRoutes = [];
+    other.schedules = [];
+    other.streams = [];
   }
-  return configs;
+  return [first!, ...others.filter((config) => config.apiName !== undefined)];
 }
 
 /** The stacks of an assembly and of the assemblies nested in it (one per CDK Stage), in manifest order. */

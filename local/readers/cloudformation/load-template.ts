@@ -9,7 +9,9 @@ import { registerFunctionNames, templateFunctions } from './template-functions.t
 import { parameterValues } from './template-parameters.ts';
 import { templateLimits } from './template-limits.ts';
 import { templateTables } from './template-tables.ts';
+import { templateTriggers } from './template-triggers.ts';
 import { registerApiIds, webSocketApis } from './websocket-apis.ts';
+import type { WebSocketApiModel } from './websocket-apis.ts';
 
 export interface TemplateOptions {
   /** The stack's name (`AWS::StackName`, and the prefix of unnamed functions). Default: the template's folder name. */
@@ -61,28 +63,31 @@ export function loadTemplate(templatePath: string, options: TemplateOptions = {}
   registerApiIds(resources, facts);
   const functions = templateFunctions(resources, globals.Function ?? {}, { dir, facts, warn });
   for (const [logicalId, error] of functions.unrunnable) warn(`${logicalId} cannot run offline (${error.message}); it is left out`);
-  const apis = webSocketApis(resources, functions, { facts, stage: options.stage, warn });
+  const apis: (WebSocketApiModel | undefined)[] = webSocketApis(resources, functions, { facts, stage: options.stage, warn });
+  const stage = apis[0]?.stage ?? options.stage ?? 'dev';
+  const triggers = templateTriggers({ resources, globals, functions, tables, facts, stage, warn });
   if (apis.length === 0) {
-    throw new ConfigError('NO_WEBSOCKET_FUNCTIONS', `${shownAs} has no AWS::ApiGatewayV2::Api with ProtocolType WEBSOCKET and a route to a function: nothing to serve`);
+    if (triggers.httpRoutes.length + triggers.schedules.length + triggers.streams.length === 0) {
+      throw new ConfigError('NO_WEBSOCKET_FUNCTIONS', `${shownAs} has no AWS::ApiGatewayV2::Api with ProtocolType WEBSOCKET and a route to a function, and no HTTP API, schedule or stream event: nothing to serve`);
+    }
+    apis.push(undefined); // served for its triggers alone, as a serverless.yml without websocket events is
   }
   return apis.map((api, index) => ({
     configPath: path,
     dir,
     service: stackName,
-    stage: api.stage,
+    stage: api?.stage ?? stage,
     region,
-    routeSelectionExpression: api.routeSelectionExpression,
-    routes: api.routes,
+    routeSelectionExpression: api?.routeSelectionExpression ?? '$request.body.action',
+    routes: api?.routes ?? new Map(),
     functions: functions.runnable,
     tables: index === 0 ? tables : [],
-    // A template's event sources (SAM Events, AWS::Lambda::EventSourceMapping, rules) are not read yet: each SAM
-    // Events entry is a warning (template-functions.ts).
-    httpRoutes: [],
-    schedules: [],
-    streams: [],
+    // The triggers run once, beside the first API (the others share its process and DynamoDB).
+    httpRoutes: index === 0 ? triggers.httpRoutes : [],
+    schedules: index === 0 ? triggers.schedules : [],
+    streams: index === 0 ? triggers.streams : [],
     warnings: index === 0 ? warnings : [],
-    apiName: api.logicalId,
-    apiId: api.apiId,
+    ...(api ? { apiName: api.logicalId, apiId: api.apiId } : {}),
     ...(index === 0 ? { rereadOn: path } : {}),
   }));
 }

@@ -34,7 +34,7 @@ export function registerFunctionNames(resources: Record<string, TemplateResource
  * Functions from `AWS::Serverless::Function` (SAM `Globals.Function` merged under each) and `AWS::Lambda::Function`:
  * `CodeUri`/`Code` as a local folder (or the `aws:asset:path` metadata of a CDK assembly), `Handler`, `Runtime`,
  * `Timeout`, `MemorySize`, `Environment.Variables`, `FunctionName`, `ReservedConcurrentExecutions`. What is not
- * emulated (VPC, layers, event sources other than the WebSocket API) is one warning per function.
+ * emulated (VPC, layers, EFS) is one warning per function; `Events` are read by template-triggers.ts.
  */
 export function templateFunctions(
   resources: Record<string, TemplateResource>,
@@ -100,9 +100,6 @@ function limitsOf(where: string, properties: Record<string, any>, warn: (message
     warn(`${where}: Layers are not emulated (${names.join(', ')}); their code is not on the handler's module path, so install what they provide in the function's folder`);
   }
   if (properties.FileSystemConfigs !== undefined) warn(`${where}: FileSystemConfigs (EFS) is not emulated`);
-  for (const [name, event] of Object.entries((properties.Events ?? {}) as Record<string, any>)) {
-    warn(`${where}.Properties.Events.${name} (${String(event?.Type)}) is not emulated; wsgate serves the template's WebSocket APIs`);
-  }
 }
 
 function environmentOf(declared: Record<string, unknown>, facts: StackFacts, where: string, warn: (message: string) => void): Record<string, string> {

@@ -70,8 +70,9 @@ export function webSocketApis(
   const apis: WebSocketApiModel[] = [];
   for (const [apiLogicalId, api] of ofType('AWS::ApiGatewayV2::Api')) {
     const properties = api.Properties ?? {};
+    if (properties.ProtocolType === 'HTTP') continue; // an HTTP API: template-triggers.ts reads it
     if (properties.ProtocolType !== 'WEBSOCKET') {
-      warn(`Resources.${apiLogicalId} is an ${String(properties.ProtocolType)} API, which wsgate does not serve (it emulates WebSocket APIs)`);
+      warn(`Resources.${apiLogicalId} is an API of ProtocolType ${String(properties.ProtocolType)}, which wsgate does not serve`);
       continue;
     }
     const where = `Resources.${apiLogicalId}`;

@@ -1,10 +1,10 @@
 import { ConfigError } from '../../model/config-error.ts';
-import type { CorsConfig, HttpRouteConfig, ScheduleConfig, StreamSubscription, StreamViewType, TableDefinition } from '../../model/app-model.ts';
+import type { CorsConfig, HttpRouteConfig, ScheduleConfig, StreamSubscription, TableDefinition } from '../../model/app-model.ts';
+import { streamSubscription } from '../stream-subscription.ts';
 
 /** The headers the Framework allows when `cors: true` (lib/plugins/aws/package/compile/events/api-gateway, http-api). */
 const DEFAULT_CORS_HEADERS = ['Content-Type', 'X-Amz-Date', 'Authorization', 'X-Api-Key', 'X-Amz-Security-Token', 'X-Amz-User-Agent', 'X-Amzn-Trace-Id'];
 const HTTP_API_METHODS = ['OPTIONS', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
-const VIEW_TYPES = new Set<StreamViewType>(['KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES']);
 
 export interface TriggerEvents {
   httpRoutes: HttpRouteConfig[];
@@ -146,7 +146,7 @@ function streamOf(functionKey: string, declared: unknown, tables: TableDefinitio
     warn(`${where}: the stream ${JSON.stringify(spec.arn)} is not the StreamArn of a table in resources, so it cannot be emulated`);
     return undefined;
   }
-  return subscription(functionKey, table, {
+  return streamSubscription(functionKey, table, {
     batchSize: spec.batchSize,
     window: spec.batchWindow ?? spec.maximumBatchingWindow,
     startingPosition: spec.startingPosition,
@@ -171,7 +171,7 @@ function eventSourceMappingOf(
     at.warn(`${where}: FunctionName ${JSON.stringify(properties.FunctionName)} is not a function of this service that runs offline; the mapping is left out`);
     return undefined;
   }
-  return subscription(functionKey, table, {
+  return streamSubscription(functionKey, table, {
     batchSize: properties.BatchSize,
     window: properties.MaximumBatchingWindowInSeconds,
     startingPosition: properties.StartingPosition,
@@ -180,43 +180,6 @@ function eventSourceMappingOf(
     bisect: properties.BisectBatchOnFunctionError,
     filterPatterns: properties.FilterCriteria?.Filters?.map((filter: { Pattern?: unknown }) => filter.Pattern),
   }, where, at.warn);
-}
-
-function subscription(
-  functionKey: string,
-  table: TableDefinition,
-  given: { batchSize?: unknown; window?: unknown; startingPosition?: unknown; enabled?: unknown; retries?: unknown; bisect?: unknown; filterPatterns?: unknown },
-  where: string,
-  warn: (m: string) => void,
-): StreamSubscription | undefined {
-  const spec = (table.properties.StreamSpecification ?? {}) as { StreamViewType?: string; StreamEnabled?: unknown };
-  const viewType = spec.StreamViewType as StreamViewType | undefined;
-  if (!viewType || !VIEW_TYPES.has(viewType)) {
-    warn(`${where}: table ${table.logicalId} has no StreamSpecification.StreamViewType, so it has no stream to read`);
-    return undefined;
-  }
-  const patterns = (Array.isArray(given.filterPatterns) ? given.filterPatterns : []).map((pattern) => {
-    if (typeof pattern === 'string') {
-      try {
-        return JSON.parse(pattern) as Record<string, unknown>;
-      } catch {
-        throw new ConfigError('CONFIG_INVALID', `${where}: a filter pattern must be JSON`);
-      }
-    }
-    return pattern as Record<string, unknown>;
-  });
-  return {
-    functionKey,
-    tableName: table.tableName,
-    viewType,
-    batchSize: given.batchSize === undefined ? 100 : Number(given.batchSize),
-    maximumBatchingWindowInSeconds: given.window === undefined ? 0 : Number(given.window),
-    startingPosition: given.startingPosition === 'TRIM_HORIZON' ? 'TRIM_HORIZON' : 'LATEST',
-    enabled: given.enabled !== false && given.enabled !== 'false',
-    maximumRetryAttempts: given.retries === undefined ? -1 : Number(given.retries),
-    bisectBatchOnFunctionError: given.bisect === true || given.bisect === 'true',
-    filterPatterns: patterns,
-  };
 }
 
 /** `!GetAtt Table.StreamArn`, or an ARN string `arn:aws:dynamodb:…:table/NAME/stream/…`. */
