@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../local/emulator.ts';
 import type { Emulator } from '../../local/emulator.ts';
@@ -78,6 +79,37 @@ describe.each(Object.keys(READERS))('our chat app read from %s', (reader) => {
     const heard = await cat.next((f) => f.type === 'message');
     expect(heard).toMatchObject({ type: 'message', room: 'alpha', name: 'Bob', data: 'hi alpha' });
     expect(await bob.next((f) => f.type === 'message')).toEqual(heard);
+  });
+
+  it('gives every route the same function: memory, timeout, handler export', () => {
+    const facts = [...emulator.config.routes.values()].map((r) => [r.routeKey, r.memorySize, r.timeoutMs, r.handler.exportName, r.routeResponse]).sort();
+    expect(facts).toEqual([
+      ['$connect', 256, 29_000, 'handler', false],
+      ['$default', 256, 29_000, 'handler', false],
+      ['$disconnect', 256, 29_000, 'handler', false],
+      ['join', 256, 29_000, 'handler', false],
+      ['leave', 256, 29_000, 'handler', false],
+      ['sendmessage', 256, 29_000, 'handler', false],
+      ['whoami', 256, 29_000, 'handler', false],
+    ]);
+  });
+
+  it('answers bad frames with the same errors, to the sender only', async () => {
+    const fay = await join('errors', 'Fay');
+    fay.send('this is not json');
+    expect(await fay.next((f) => f.type === 'error')).toMatchObject({ code: 'UNKNOWN_ACTION', actions: ['sendmessage', 'join', 'leave', 'whoami'] });
+    fay.send({ action: 'dance' });
+    expect(await fay.next((f) => f.type === 'error')).toMatchObject({ code: 'UNKNOWN_ACTION', message: expect.stringContaining('"dance"') });
+    fay.send({ action: 'sendmessage', room: 'errors', data: 7 });
+    expect(await fay.next((f) => f.type === 'error')).toMatchObject({ code: 'INVALID_MESSAGE', message: expect.stringContaining('"data"') });
+  });
+
+  it('delivers an @connections post from the real SDK', async () => {
+    const gus = await join('sdk', 'Gus');
+    const { connectionId } = await whoami(gus);
+    const sdk = new ApiGatewayManagementApiClient({ endpoint: emulator.connectionsUrl, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    await sdk.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: JSON.stringify({ type: 'pushed', from: 'sdk' }) }));
+    expect(await gus.next((f) => f.type === 'pushed')).toEqual({ type: 'pushed', from: 'sdk' });
   });
 
   it('tells the room when a member disconnects', async () => {
