@@ -100,6 +100,10 @@ function limitsOf(where: string, properties: Record<string, any>, warn: (message
     warn(`${where}: Layers are not emulated (${names.join(', ')}); their code is not on the handler's module path, so install what they provide in the function's folder`);
   }
   if (properties.FileSystemConfigs !== undefined) warn(`${where}: FileSystemConfigs (EFS) is not emulated`);
+  if (properties.FunctionUrlConfig !== undefined) warn(`${where}: FunctionUrlConfig is not emulated; the function URL is not served`);
+  for (const key of ['EventInvokeConfig', 'DeadLetterQueue'] as const) {
+    if (properties[key] !== undefined) warn(`${where}: ${key} is not emulated; asynchronous invokes are not retried or sent anywhere on failure`);
+  }
 }
 
 function environmentOf(declared: Record<string, unknown>, facts: StackFacts, where: string, warn: (message: string) => void): Record<string, string> {

@@ -14,6 +14,9 @@ const NOT_EMULATED: Record<string, string> = {
   'AWS::CloudFormation::Stack': 'nested stacks are not read; their resources are not served (a CDK NestedStack is one)',
   'AWS::Serverless::Application': 'nested applications are not read; their resources are not served',
   'AWS::DynamoDB::GlobalTable': 'global tables are not read; the table is not created (use AWS::DynamoDB::Table locally)',
+  'AWS::Lambda::Url': 'function URLs are not served; invoke the function through the Lambda endpoint or an HTTP API route',
+  'AWS::Lambda::EventInvokeConfig': 'asynchronous invoke settings (retries, destinations) are not emulated',
+  'AWS::CloudFormation::CustomResource': 'custom resources are not run (nothing they would create or seed exists locally)',
 };
 
 const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
@@ -32,5 +35,6 @@ export function templateLimits(document: TemplateDocument, resources: Record<str
     if (type === 'AWS::ApiGatewayV2::DomainName' && resource.Properties?.MutualTlsAuthentication !== undefined) {
       warn(`Resources.${logicalId} (${type}): custom domain names and their MutualTlsAuthentication (mTLS) are not emulated; clients connect to the local URL without a certificate`);
     } else if (NOT_EMULATED[type]) warn(`Resources.${logicalId} (${type}): ${NOT_EMULATED[type]}`);
+    else if (type.startsWith('Custom::')) warn(`Resources.${logicalId} (${type}): ${NOT_EMULATED['AWS::CloudFormation::CustomResource']}`);
   }
 }
