@@ -175,6 +175,9 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
       },
       () => [emulator.config, ...emulator.additionalApis.map((api) => api.config)],
       log,
+      (keys) => {
+        for (const api of [emulator, ...emulator.additionalApis]) codeChangeHooks.get(api)?.(keys);
+      },
     );
     const stopServing = emulator.stop;
     emulator.stop = () => {
@@ -184,6 +187,9 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
   }
   return emulator;
 }
+
+/** In environments, what a re-read project's new code needs: the functions' environments retired (in-process loads by file). */
+const codeChangeHooks = new WeakMap<Emulator, (functionKeys: string[]) => void>();
 
 /**
  * Serves one WebSocket API. In-process handlers share one process, so only the first API sets
@@ -363,6 +369,10 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
       warmed: () => warming,
       stop,
     };
+    if (runtime instanceof LambdaRuntime) {
+      const environments = runtime;
+      codeChangeHooks.set(emulator, (keys) => environments.codeChanged(keys.filter((key) => config.functions.has(key))));
+    }
     cleanup.push(async () => {
       for (const other of emulator.additionalApis) await other.stop();
     });

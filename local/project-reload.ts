@@ -39,7 +39,8 @@ export function reloadOnChange(
   file: string,
   reread: () => Promise<EmulatorConfig[]>,
   running: () => EmulatorConfig[],
-  log: (line: string) => void,
+  log: { info(type: string, message: string): void; warning(message: string): void },
+  swapped: (functionKeys: string[]) => void = () => {},
 ): () => void {
   let pending: NodeJS.Timeout | undefined;
   let reading = Promise.resolve();
@@ -47,10 +48,11 @@ export function reloadOnChange(
     reading = reading.then(async () => {
       try {
         const { updated, needsRestart } = swapCode(running(), await reread());
-        log(`re-read ${basename(file)}: ${updated.length > 0 ? `new code for ${updated.join(', ')}` : 'no code changed'}`);
-        for (const change of needsRestart) log(`warning: ${change} in ${basename(file)}; restart wsgate to serve them`);
+        swapped(updated);
+        log.info('reload', `re-read ${basename(file)}: ${updated.length > 0 ? `new code for ${updated.join(', ')}` : 'no code changed'}`);
+        for (const change of needsRestart) log.warning(`${change} in ${basename(file)}; restart wsgate to serve them`);
       } catch (error) {
-        log(`warning: cannot re-read ${basename(file)} (${(error as Error).message}); still serving the code read before`);
+        log.warning(`cannot re-read ${basename(file)} (${(error as Error).message}); still serving the code read before`);
       }
     });
   };

@@ -83,6 +83,15 @@ export class LambdaRuntime {
   }
 
   /**
+   * The functions' code moved (a re-read project points them at new files, as after `cdk synth`): their environments
+   * are retired, so the next invocation starts one on the new code.
+   */
+  codeChanged(functionKeys: string[]): void {
+    for (const key of functionKeys) this.pools.get(key)?.retire();
+    if (this.options.warm && functionKeys.length > 0) this.scheduleWarm();
+  }
+
+  /**
    * Starts one environment of every function in the background, `first` first (the $connect route's: the first
    * handshake needs it), as many at a time as there are cores: started all at once, a dozen cold starts share the
    * cores and each takes a dozen times longer. Resolves when each is ready or has failed.
