@@ -63,6 +63,8 @@ const REWARM_AFTER_MS = 100;
  */
 export class LambdaRuntime {
   private readonly pools = new Map<string, FunctionPool>();
+  /** Pools of code replaced by {@link codeChanged}, closed with the runtime. */
+  private readonly replaced = new Set<FunctionPool>();
   private readonly watcher?: SourceWatcher;
   private rewarm?: NodeJS.Timeout;
 
@@ -87,7 +89,15 @@ export class LambdaRuntime {
    * are retired, so the next invocation starts one on the new code.
    */
   codeChanged(functionKeys: string[]): void {
-    for (const key of functionKeys) this.pools.get(key)?.retire();
+    for (const key of functionKeys) {
+      const pool = this.pools.get(key);
+      if (pool === undefined) continue;
+      // A pool's environments are set up with the handler it was created for: the next invocation gets a new pool;
+      // the old one's environments end once their invocations do.
+      pool.retire();
+      this.pools.delete(key);
+      this.replaced.add(pool);
+    }
     if (this.options.warm && functionKeys.length > 0) this.scheduleWarm();
   }
 
@@ -183,6 +193,6 @@ export class LambdaRuntime {
   async close(): Promise<void> {
     clearTimeout(this.rewarm);
     this.watcher?.close();
-    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+    await Promise.all([...this.pools.values(), ...this.replaced].map((pool) => pool.close()));
   }
 }
