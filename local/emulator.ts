@@ -380,7 +380,7 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
     // Tables and pages get ready side by side; in environments, handlers are not waited for.
     const httpPort = options.httpPort;
     const [tables, loaded, pages] = await Promise.allSettled([
-      createTables(dynamodbEndpoint, config.region, config.tables),
+      embedded ? embedded.createTables(config.region, config.tables) : createTables(dynamodbEndpoint, config.region, config.tables),
       loadAll(),
       httpPort === undefined || httpPort === false
         ? undefined

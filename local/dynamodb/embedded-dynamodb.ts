@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { TableDefinition } from '../model/app-model.ts';
@@ -6,6 +7,8 @@ import { closeLevelIteratorsOnReturn } from './level-iterator-return.ts';
 
 export interface EmbeddedDynamoDb {
   endpoint: string;
+  /** {@link createTables} on this dynalite, without loading the SDK (see {@link createTableOnDynalite}). */
+  createTables(region: string, tables: TableDefinition[]): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -21,8 +24,19 @@ export async function startEmbeddedDynamoDb(options: { host?: string; persistDir
     server.once('error', reject);
     server.listen(0, host, () => resolve());
   });
+  const endpoint = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${(server.address() as AddressInfo).port}`;
   return {
-    endpoint: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${(server.address() as AddressInfo).port}`,
+    endpoint,
+    async createTables(region, tables) {
+      const created: string[] = [];
+      for (const table of tables) {
+        const outcome = await createTableOnDynalite(endpoint, region, createTableInput(table)).catch((error: unknown) => {
+          throw new Error(`Cannot create table ${table.tableName} (resources.Resources.${table.logicalId}): ${(error as Error).message}`, { cause: error });
+        });
+        if (outcome === 'created') created.push(table.tableName);
+      }
+      return created;
+    },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -58,6 +72,42 @@ export function createTableInput(table: TableDefinition): CreateTableCommandInpu
     });
   }
   return input as unknown as CreateTableCommandInput;
+}
+
+/**
+ * One CreateTable on our own dynalite, as a plain DynamoDB JSON request: the SDK's DynamoDB client costs start-up
+ * ~140 ms to load for a few calls, and the emulator's own process needs it for nothing else. dynalite checks that a
+ * request carries a well-formed SigV4 `Authorization` header, never its signature (it holds no secret to check it
+ * against), so a fixed header serves. External DynamoDBs get the SDK ({@link createTables}): they may check.
+ */
+export function createTableOnDynalite(endpoint: string, region: string, input: CreateTableCommandInput): Promise<'created' | 'exists'> {
+  const body = JSON.stringify(input);
+  return new Promise((resolve, reject) => {
+    const call = request(endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'content-length': Buffer.byteLength(body),
+        'x-amz-target': 'DynamoDB_20120810.CreateTable',
+        'x-amz-date': '20260101T000000Z',
+        authorization: `AWS4-HMAC-SHA256 Credential=local/20260101/${region}/dynamodb/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`,
+      },
+    });
+    call.once('error', reject);
+    call.once('response', (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.once('end', () => {
+        if (response.statusCode === 200) return resolve('created');
+        const error = JSON.parse(text || '{}') as { __type?: string; message?: string; Message?: string };
+        const type = error.__type?.split('#').pop();
+        if (type === 'ResourceInUseException') return resolve('exists');
+        reject(new Error(`${type ?? `HTTP ${response.statusCode}`}: ${error.message ?? error.Message ?? text}`));
+      });
+    });
+    call.end(body);
+  });
 }
 
 /**

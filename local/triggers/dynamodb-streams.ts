@@ -1,6 +1,5 @@
 import type { FunctionFacts, StreamSubscription } from '../model/app-model.ts';
 import type { LambdaIntegration } from '../gateway/lambda-integration.ts';
-import { DynamoDbStreamProxy } from './dynamodb-stream-proxy.ts';
 import type { StreamedTable } from './dynamodb-stream-proxy.ts';
 import { StreamDelivery } from './stream-delivery.ts';
 
@@ -23,6 +22,8 @@ export async function startDynamoDbStreams(
   deps: { backend: string; host: string; region: string; accountId: string; functions: Map<string, FunctionFacts>; integration: LambdaIntegration; log(line: string): void },
 ): Promise<DynamoDbStreams | undefined> {
   if (subscriptions.length === 0) return undefined;
+  // Loaded only for an app with streams: the proxy reads items through the SDK, which start-up need not load otherwise.
+  const { DynamoDbStreamProxy } = await import('./dynamodb-stream-proxy.ts');
   // A stream's ARN ends in its creation time (table/NAME/stream/2026-12-01T23:15:00.000).
   const label = new Date().toISOString().replace(/Z$/, '');
   const tables = new Map<string, StreamedTable>();

@@ -70,6 +70,26 @@ describe('embedded DynamoDB', () => {
     expect(process.env.NOTES_TABLE).toBeUndefined(); // stop() gives process.env back
   });
 
+  it('creates tables on its own dynalite without the SDK: created, then kept; a bad definition fails with what dynalite said', async () => {
+    const db = await startEmbeddedDynamoDb();
+    const client = clientFor(db.endpoint);
+    try {
+      const notes = {
+        logicalId: 'Notes',
+        tableName: 'notes',
+        properties: { AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' },
+      };
+      expect(await db.createTables('eu-west-1', [notes])).toEqual(['notes']);
+      expect(await db.createTables('eu-west-1', [notes])).toEqual([]); // there already: kept
+      expect((await client.send(new DescribeTableCommand({ TableName: 'notes' }))).Table?.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+      const broken = { ...notes, logicalId: 'Broken', tableName: 'broken', properties: { ...notes.properties, KeySchema: [{ AttributeName: 'missing', KeyType: 'HASH' }] } };
+      await expect(db.createTables('eu-west-1', [broken])).rejects.toThrow(/^Cannot create table broken \(resources\.Resources\.Broken\): ValidationException: .+/);
+    } finally {
+      client.destroy();
+      await db.stop();
+    }
+  });
+
   it('keeps data across restarts with persistDir', async () => {
     const persistDir = join(scratch, 'data');
     const first = await startProject('tables', { persistDir });
