@@ -25,7 +25,6 @@ import { startPages } from './pages/server.ts';
 import { hostCheck } from './security/allowed-hosts.ts';
 import { EmulatorLog } from './log/emulator-log.ts';
 import { applyEnvironment, handlerEnvironment, userEnvironmentValue } from './runtime/handler-environment.ts';
-import { HandlerLoader } from './runtime/handler-loader.ts';
 import { InProcessRuntime } from './runtime/in-process-runtime.ts';
 import type { FunctionRunner } from './runtime/in-process-runtime.ts';
 import { LambdaRuntime } from './runtime/lambda-runtime.ts';
@@ -275,6 +274,8 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
       // Handlers share this process, so only the first API sets the endpoints (a second would take them over).
       const { AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: _connections, AWS_ENDPOINT_URL_LAMBDA: _lambda, ...shared } = defaults;
       cleanup.push(applyEnvironment({ ...environment, ...overrides }, { ...(first ? defaults : shared), AWS_REGION: config.region }));
+      // tsx is loaded only for the in-process runtime: environments load it themselves, in their own threads.
+      const { HandlerLoader } = await import('./runtime/handler-loader.ts');
       const loader = new HandlerLoader((file) => log.reloaded(file), { tsconfig: config.tsconfig });
       cleanup.push(() => loader.close());
       runtime = new InProcessRuntime(config.functions, loader, config.region);
