@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator, InvocationRecord } from '../../../../local/emulator.ts';
 import { connectClient } from '../../../support/ws-client.ts';
@@ -43,6 +46,42 @@ describe('interception inside execution environments', () => {
     const frame = await client.next((f) => f.via === 'sdk-v2', 15_000);
     expect(frame.endpoint).toMatch(/^[a-z0-9]{10}\.execute-api\.eu-west-1\.amazonaws\.com\/local$/);
     expect(client.socket.readyState).toBe(client.socket.OPEN);
+  });
+
+  it('delivers the post of an SDK v3 from before AWS_ENDPOINT_URL_* (3.405) to https://{domainName}/{stage}', async () => {
+    client.send({ action: 'oldV3' });
+    const frame = await client.next((f) => f.via === 'old-sdk-v3', 15_000);
+    expect(frame.endpoint).toMatch(/^https:\/\/[a-z0-9]{10}\.execute-api\.eu-west-1\.amazonaws\.com\/local$/);
+  });
+
+  it("sends a v2 DocumentClient with no endpoint to the DynamoDB in use (DynamoDB's regional host)", async () => {
+    client.send({ action: 'documentClient' });
+    const frame = await client.next((f) => f.via === 'document-client', 15_000);
+    expect(frame.item).toEqual({ id: expect.any(String), text: 'kept by a v2 DocumentClient' });
+  });
+
+  it("delivers a signed fetch to the API's own hostname", async () => {
+    client.send({ action: 'fetch' });
+    const frame = await client.next((f) => f.via === 'fetch', 15_000);
+    expect(frame.url).toMatch(/^https:\/\/[a-z0-9]{10}\.execute-api\.eu-west-1\.amazonaws\.com\/local\/@connections\/.+/);
+  });
+
+  it('leaves a call to an unrelated host alone: it reaches that host, as sent', async () => {
+    const seen: IncomingHttpHeaders[] = [];
+    const server = createServer((request, response) => {
+      seen.push(request.headers);
+      response.end('the unrelated server itself');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ping`;
+    try {
+      client.send({ action: 'unrelated', url });
+      const frame = await client.next((f) => f.via === 'unrelated', 15_000);
+      expect(frame.answer).toBe('the unrelated server itself');
+      expect(seen.map((headers) => headers.host)).toEqual([new URL(url).host]);
+    } finally {
+      server.close();
+    }
   });
 
   it('leaves the emulator\'s own process unpatched', async () => {
