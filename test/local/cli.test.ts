@@ -11,6 +11,13 @@ mkdirSync(join(root, 'test-results'), { recursive: true });
 const scratch = mkdtempSync(join(root, 'test-results', 'cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/**
+ * How long a function's first frame may take: in execution environments (the CLI's default) it includes that
+ * function's cold start (a worker, tsx, the handler), which took up to 13 s on this 2-core machine under load.
+ * Later frames of a warm function keep the 5 s default.
+ */
+const FIRST_FRAME_MS = 30_000;
+
 /** What `npm start -- ARGS` runs. */
 const cliArgs = (args: string[]) => ['--import', 'tsx', join(root, 'local', 'cli.ts'), ...args];
 
@@ -70,13 +77,13 @@ describe('the CLI', () => {
 
       const client = await connectClient(wsUrl!);
       client.send({ action: 'echo', n: 1 });
-      expect(await client.next(() => true)).toEqual({ action: 'echo', n: 1 });
+      expect(await client.next(() => true, FIRST_FRAME_MS)).toEqual({ action: 'echo', n: 1 });
       const [line] = await output(/^\d\d:\d\d:\d\d\.\d{3} {2}[\w-]{15}= {2}MESSAGE {4}echo {12}200 {7}\d+\.\d ms$/m);
       expect(line).toContain('echo');
       expect(stdout).toMatch(/CONNECT {4}\$connect {8}200 /);
 
       client.send({ action: 'stray' });
-      expect(await client.next(() => true)).toEqual({ raw: 'stray done' });
+      expect(await client.next(() => true, FIRST_FRAME_MS)).toEqual({ raw: 'stray done' });
       if (flags.length === 0) {
         // As on Lambda, what a handler throws after it returned ends its environment, and nothing else.
         await output(/stray {2}an environment crashed between invocations and was discarded: .*a stray (rejection|throw) from the fixture/);
@@ -93,7 +100,7 @@ describe('the CLI', () => {
       child.kill('SIGINT');
     }
     expect(await exited).toBe(0);
-  });
+  }, 120_000); // up to three cold starts (FIRST_FRAME_MS) in environments
 
   it.each([
     ['in execution environments (the default)', []],
@@ -121,14 +128,15 @@ describe('the CLI', () => {
       // cannot be written any more.
       child.stdout.destroy();
       child.stderr.destroy();
-      // In environments the first line that cannot be written is $connect's START, during the handshake: the stop
-      // then ends the handshake itself. In-process it is the connection's event line, after it.
+      // The first line that cannot be written may come during the handshake ($connect's START in environments, a
+      // line of the handler in-process) or after it (the connection's event line): the stop then ends the handshake
+      // itself, or closes the open connection with 1001. Which one is a matter of timing; either way it is let go.
       const client = await connectClient(wsUrl).catch((error: Error) => error);
       const closed = client instanceof Error ? Promise.resolve(client.message) : new Promise<number>((resolve) => client.socket.once('close', resolve));
       const code = await Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 15_000))]);
       expect(code).toBe(0);
       // It stopped as on Ctrl-C: its clients were closed, not left hanging.
-      expect(await closed).toBe(flags.length === 0 && client instanceof Error ? 'socket hang up' : 1001);
+      expect([1001, 'socket hang up', 'read ECONNRESET']).toContain(await closed);
     } finally {
       child.kill('SIGKILL');
     }
