@@ -3,6 +3,19 @@ import type { StreamSubscription, StreamViewType, TableDefinition } from '../mod
 
 const VIEW_TYPES = new Set<StreamViewType>(['KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES']);
 
+/** The options of {@link streamSubscription} as `AWS::Lambda::EventSourceMapping` (and SAM's `DynamoDB` event) name them. */
+export function mappingOptions(properties: Record<string, any>): Parameters<typeof streamSubscription>[2] {
+  return {
+    batchSize: properties.BatchSize,
+    window: properties.MaximumBatchingWindowInSeconds,
+    startingPosition: properties.StartingPosition,
+    enabled: properties.Enabled,
+    retries: properties.MaximumRetryAttempts,
+    bisect: properties.BisectBatchOnFunctionError,
+    filterPatterns: properties.FilterCriteria?.Filters?.map((filter: { Pattern?: unknown }) => filter.Pattern),
+  };
+}
+
 /**
  * A DynamoDB stream event source mapping of `table` to a function, with Lambda's defaults filled in (batch size 100,
  * no batching window, retries until the records expire): what every reader's stream events and

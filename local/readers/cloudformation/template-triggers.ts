@@ -1,6 +1,6 @@
 import type { CorsConfig, HttpRouteConfig, ScheduleConfig, StreamSubscription, TableDefinition } from '../../model/app-model.ts';
 import { ConfigError } from '../../model/config-error.ts';
-import { streamSubscription } from '../stream-subscription.ts';
+import { mappingOptions, streamSubscription } from '../stream-subscription.ts';
 import { cloudFormationString } from './cloudformation-values.ts';
 import type { StackFacts } from './cloudformation-values.ts';
 import type { TemplateResource } from './template-file.ts';
@@ -196,15 +196,7 @@ function streamOf(functionKey: string, arn: unknown, properties: Properties, whe
     context.warn(`${where}: ${JSON.stringify(arn)} is not the StreamArn of a table of this template; only DynamoDB streams of its tables are emulated, so the mapping is left out`);
     return undefined;
   }
-  return streamSubscription(functionKey, table, {
-    batchSize: properties.BatchSize,
-    window: properties.MaximumBatchingWindowInSeconds,
-    startingPosition: properties.StartingPosition,
-    enabled: properties.Enabled,
-    retries: properties.MaximumRetryAttempts,
-    bisect: properties.BisectBatchOnFunctionError,
-    filterPatterns: properties.FilterCriteria?.Filters?.map((filter: { Pattern?: unknown }) => filter.Pattern),
-  }, where, context.warn);
+  return streamSubscription(functionKey, table, mappingOptions(properties), where, context.warn);
 }
 
 /** `!Ref Fn`, `!GetAtt Fn.Arn`, a function name, or an ARN (a Lambda or API Gateway invoke ARN) naming one. */

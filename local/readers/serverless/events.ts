@@ -1,6 +1,6 @@
 import { ConfigError } from '../../model/config-error.ts';
 import type { CorsConfig, HttpRouteConfig, ScheduleConfig, StreamSubscription, TableDefinition } from '../../model/app-model.ts';
-import { streamSubscription } from '../stream-subscription.ts';
+import { mappingOptions, streamSubscription } from '../stream-subscription.ts';
 
 /** The headers the Framework allows when `cors: true` (lib/plugins/aws/package/compile/events/api-gateway, http-api). */
 const DEFAULT_CORS_HEADERS = ['Content-Type', 'X-Amz-Date', 'Authorization', 'X-Api-Key', 'X-Amz-Security-Token', 'X-Amz-User-Agent', 'X-Amzn-Trace-Id'];
@@ -171,15 +171,7 @@ function eventSourceMappingOf(
     at.warn(`${where}: FunctionName ${JSON.stringify(properties.FunctionName)} is not a function of this service that runs offline; the mapping is left out`);
     return undefined;
   }
-  return streamSubscription(functionKey, table, {
-    batchSize: properties.BatchSize,
-    window: properties.MaximumBatchingWindowInSeconds,
-    startingPosition: properties.StartingPosition,
-    enabled: properties.Enabled,
-    retries: properties.MaximumRetryAttempts,
-    bisect: properties.BisectBatchOnFunctionError,
-    filterPatterns: properties.FilterCriteria?.Filters?.map((filter: { Pattern?: unknown }) => filter.Pattern),
-  }, where, at.warn);
+  return streamSubscription(functionKey, table, mappingOptions(properties), where, at.warn);
 }
 
 /** `!GetAtt Table.StreamArn`, or an ARN string `arn:aws:dynamodb:…:table/NAME/stream/…`. */
