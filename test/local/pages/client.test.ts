@@ -34,7 +34,8 @@ async function connect(panel: Locator, query: string): Promise<void> {
 
 describe('the client page, the default page of a project that has none of its own, in Chromium', () => {
   it('is served at / and /client; the project has no chat page', async () => {
-    expect(await page.title()).toBe('devtools · wsgate client');
+    // The page names itself once its config has come back; wait for that rather than read the title too early.
+    await expect.poll(() => page.title()).toBe('devtools · wsgate client');
     const [chat, config] = await Promise.all([fetch(`${emulator.pageUrl}chat.js`), fetch(`${emulator.pageUrl}config.json`)]);
     expect(chat.status).toBe(404);
     expect(await config.json()).toMatchObject({
