@@ -9,7 +9,10 @@
  *
  * LOAD_PROFILE=DIR writes a V8 CPU profile of the emulator process during each wsgate load to DIR (taken through the
  * inspector, so start-up and shutdown stay out of it); `npx tsx bench/profile-summary.ts FILE` says where the time went.
- * Writes its section of bench/RESULTS.md. Not a test: nothing passes or fails.
+ * The profile is of the emulator's main thread: the handlers (and the AWS SDK they call) run in worker threads by
+ * default, so LOAD_CLI_ARGS=--no-isolate (extra CLI flags, space-separated) puts them in the profiled thread too.
+ * Writes its section of bench/RESULTS.md (not with LOAD_RESULTS=0: a variant run only prints it). Not a test: nothing
+ * passes or fails.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +32,7 @@ const LOAD = {
   crowd: env('LOAD_CROWD', 1000),
 };
 const PROFILE_DIR = process.env.LOAD_PROFILE;
+const CLI_ARGS = (process.env.LOAD_CLI_ARGS ?? '').split(' ').filter(Boolean);
 /** LOAD_ONLY=fan-out,latency,crowd and LOAD_TARGETS=reference,wsgate narrow a run (for profiling one load). */
 const ONLY = new Set((process.env.LOAD_ONLY ?? 'fan-out,latency,crowd').split(','));
 const ONLY_TARGETS = new Set((process.env.LOAD_TARGETS ?? 'reference,wsgate').split(','));
@@ -41,7 +45,23 @@ interface Target {
   wsUrl: string;
   /** Starts profiling the server process, when it can; resolves a function that stops and saves the profile. */
   profile(label: string): Promise<() => Promise<string | undefined>>;
+  /** CPU time the server's process has used so far (every thread, user + system), in ms; undefined when unknown. */
+  cpuMs(): number | undefined;
   stop(): Promise<void>;
+}
+
+/**
+ * A process's CPU time from /proc (Linux): utime + stime, in clock ticks of 10 ms. Wall-clock rates on a shared
+ * machine move with everyone else's load; the CPU one delivery costs moves much less, so both are reported.
+ */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 // ---- targets ---------------------------------------------------------------------------------------------------
@@ -67,13 +87,14 @@ async function startReference(): Promise<Target> {
   return {
     wsUrl: `ws://127.0.0.1:${(server.address() as { port: number }).port}`,
     profile: async () => async () => undefined,
+    cpuMs: () => undefined, // the reference shares the bench's process with the clients
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
 
 /** wsgate exactly as `npm start` runs it, with the inspector open so the bench can profile it. */
 async function startWsgate(): Promise<Target> {
-  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', '--import', 'tsx', 'local/cli.ts', '--port', '0', '--http-port', '0', '--no-watch'], {
+  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', '--import', 'tsx', 'local/cli.ts', '--port', '0', '--http-port', '0', '--no-watch', ...CLI_ARGS], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -93,6 +114,7 @@ async function startWsgate(): Promise<Target> {
   const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(err)?.[1];
   return {
     wsUrl,
+    cpuMs: () => processCpuMs(child.pid),
     async profile(label) {
       if (!PROFILE_DIR || !inspectorUrl) return async () => undefined;
       const inspector = await inspectorSession(inspectorUrl);
@@ -202,6 +224,8 @@ interface FanOut {
   lost: number;
   duplicated: number;
   outOfOrder: number;
+  /** The server process's CPU time per delivery (all threads), when known. */
+  cpuMsPerDelivery?: number;
   profile?: string;
 }
 
@@ -236,6 +260,7 @@ async function fanOut(target: Target, run: string): Promise<FanOut> {
     });
   });
   const stopProfile = await target.profile('fan-out');
+  const cpuBefore = target.cpuMs();
   const started = performance.now();
   for (let r = 0; r < LOAD.rooms; r++) {
     for (let s = 0; s < LOAD.senders; s++) {
@@ -257,10 +282,12 @@ async function fanOut(target: Target, run: string): Promise<FanOut> {
     }),
   ]);
   const seconds = ((deliveries === expected ? lastAt : performance.now()) - started) / 1000;
+  const cpuAfter = target.cpuMs();
+  const cpuMsPerDelivery = cpuBefore !== undefined && cpuAfter !== undefined && deliveries > 0 ? (cpuAfter - cpuBefore) / deliveries : undefined;
   const profile = await stopProfile();
   closeAll(clients);
   const lost = received.reduce((sum, n) => sum + Math.max(0, expectedEach - n), 0);
-  return { deliveries, expected, seconds, perSecond: deliveries / seconds, lost, duplicated, outOfOrder, ...(profile ? { profile } : {}) };
+  return { deliveries, expected, seconds, perSecond: deliveries / seconds, lost, duplicated, outOfOrder, ...(cpuMsPerDelivery !== undefined ? { cpuMsPerDelivery } : {}), ...(profile ? { profile } : {}) };
 }
 
 async function latency(target: Target, run: string): Promise<{ sent: number; rate: number; p50: number; p95: number; profile?: string }> {
@@ -343,14 +370,14 @@ const section = [
   '## Load (`npx tsx bench/load.ts`)',
   '',
   `Measured ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ` +
-    `clients in the bench process, wsgate in its own (\`node --import tsx local/cli.ts\`, \`LOG_LEVEL=silent\` for the app's lines). ` +
+    `clients in the bench process, wsgate in its own (\`node --import tsx local/cli.ts${CLI_ARGS.length ? ` ${CLI_ARGS.join(' ')}` : ''}\`, \`LOG_LEVEL=silent\` for the app's lines). ` +
     `Connections are opened ${CONNECT_CONCURRENCY} handshakes at a time, at most ${CONNECTS_PER_SECOND}/s (under API Gateway's 500/s quota).`,
   '',
   `| target | fan-out: ${LOAD.clients} clients, ${LOAD.rooms} rooms, ${LOAD.senders} senders × ${LOAD.messages} messages each | lost / duplicated / out of order | latency: 5 members, ${LOAD.rate} msgs/s for ${LOAD.latencySeconds} s, p50 / p95 | ${LOAD.crowd} clients into one room |`,
   '|---|---|---|---|---|',
   ...results.map(
     ({ target, fan, lat, crowd: c }) =>
-      `| ${target} | ${fan ? `${fan.deliveries} of ${fan.expected} in ${f1(fan.seconds)} s = **${Math.round(fan.perSecond)} deliveries/s**` : 'not run'} | ` +
+      `| ${target} | ${fan ? `${fan.deliveries} of ${fan.expected} in ${f1(fan.seconds)} s = **${Math.round(fan.perSecond)} deliveries/s**${fan.cpuMsPerDelivery !== undefined ? ` (${fan.cpuMsPerDelivery.toFixed(3)} ms CPU each)` : ''}` : 'not run'} | ` +
       `${fan ? `${fan.lost} / ${fan.duplicated} / ${fan.outOfOrder}` : ''} | ` +
       `${lat ? `**${f1(lat.p50)} ms** / ${f1(lat.p95)} ms (sent at ${Math.round(lat.rate)}/s)` : 'not run'} | ${c ? `**${f1(c.seconds)} s**${Object.keys(c.refused).length ? ` (${c.clients} in; refused: ${JSON.stringify(c.refused)})` : ''}` : 'not run'} |`,
   ),
@@ -361,6 +388,6 @@ const section = [
 const resultsFile = join(import.meta.dirname, 'RESULTS.md');
 const previous = readFileSync(resultsFile, 'utf8');
 const marked = /<!-- bench\/load\.ts -->[\s\S]*<!-- \/bench\/load\.ts -->/;
-writeFileSync(resultsFile, marked.test(previous) ? previous.replace(marked, section) : `${previous.trimEnd()}\n\n${section}\n`);
+if (process.env.LOAD_RESULTS !== '0') writeFileSync(resultsFile, marked.test(previous) ? previous.replace(marked, section) : `${previous.trimEnd()}\n\n${section}\n`);
 console.log(section);
 process.exit(0);

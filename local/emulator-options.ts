@@ -1,3 +1,5 @@
+import { stdoutLine } from './log/line-batch.ts';
+
 /** Everything `startEmulator` takes; each has a documented default. */
 export interface EmulatorOptions {
   /**
@@ -54,7 +56,7 @@ export interface EmulatorOptions {
   environment: Record<string, string>;
   /** Route the handlers' requests for AWS hostnames (execute-api, DynamoDB) to the emulator, inside their environments. Default true. */
   intercept: boolean;
-  /** One readable line per event; false is silent. Default `console.log`. */
+  /** One readable line per event; false is silent. Default: to stdout, the lines of one turn of the event loop in one write. */
   log: ((line: string) => void) | false;
   /** `text` for people, `json` (one object per line, Lambda's field names) for machines. Default `text`. */
   logFormat: 'text' | 'json';
@@ -94,7 +96,7 @@ export const EMULATOR_DEFAULTS: Readonly<EmulatorOptions> = {
   watch: true,
   environment: {},
   intercept: true,
-  log: (line) => console.log(line),
+  log: stdoutLine,
   logFormat: 'text',
   isolation: 'in-process',
   maxConcurrency: 10,

@@ -152,7 +152,7 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}, caller
   });
   const write = options.log === false ? () => {} : options.log;
   const color = options.color ?? (options.log === EMULATOR_DEFAULTS.log && process.stdout.isTTY === true && !process.env.NO_COLOR);
-  const log = new EmulatorLog({ write, format: options.logFormat, color });
+  const log = new EmulatorLog({ write, format: options.logFormat, color, enabled: options.log !== false });
   const config = withEnvironmentOverrides(read, options.environment);
   for (const warning of config.warnings) log.warning(warning);
   const emulator = await serveApi(config, options, log, true);
@@ -343,11 +343,14 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
       refuse(socket, 400, 'Bad Request: CONNECT is not supported');
     });
     server.on('clientError', answerClientError);
-    events.on('invocation', (r: InvocationRecord) => {
-      const { event: _event, result: _result, logs: _logs, ...summary } = r;
-      log.info('invocation', invocationLine(r), summary);
-    });
-    events.on('management', (r: ManagementRecord) => log.info('management', `${r.time.slice(11, 23)}  ${r.connectionId.padEnd(16)}  @connections ${r.method.padEnd(6)} ${String(r.status)}`, { ...r }));
+    // With the log off (`log: false`) no line is built: these run for every invocation and @connections call.
+    if (log.enabled) {
+      events.on('invocation', (r: InvocationRecord) => {
+        const { event: _event, result: _result, logs: _logs, ...summary } = r;
+        log.info('invocation', invocationLine(r), summary);
+      });
+      events.on('management', (r: ManagementRecord) => log.info('management', `${r.time.slice(11, 23)}  ${r.connectionId.padEnd(16)}  @connections ${r.method.padEnd(6)} ${String(r.status)}`, { ...r }));
+    }
 
     let warming = Promise.resolve();
     const emulator: Emulator = {

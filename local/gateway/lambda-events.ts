@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { awsStyleId, clfTime } from './ids.ts';
+import { awsStyleId, clfTime, randomHex } from './ids.ts';
 
 /** What the gateway knows of a connection that every event repeats. */
 export interface ConnectionFacts {
@@ -59,7 +58,7 @@ export function upgradeHeaders(request: IncomingMessage, sourceIp: string) {
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
     (multiValueHeaders[name] ??= []).push(value);
   }
-  const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+  const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomHex(12)}`;
   const forwarded = { 'X-Amzn-Trace-Id': traceId, 'X-Forwarded-For': sourceIp, 'X-Forwarded-Port': String(request.socket.localPort ?? ''), 'X-Forwarded-Proto': 'http' };
   for (const [name, value] of Object.entries(forwarded)) {
     headers[name] = value;

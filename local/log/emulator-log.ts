@@ -10,6 +10,8 @@ export interface LogSettings {
   format: 'text' | 'json';
   /** ANSI colours (text only): on a terminal, off with NO_COLOR or when piped. */
   color: boolean;
+  /** False (`log: false`): nothing is written, and no line is even formatted (they are built on the delivery path). Default true. */
+  enabled?: boolean;
 }
 
 const LEVELS: Record<LogEntry['level'], string> = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG' };
@@ -22,14 +24,18 @@ const PAINT = { dim: '2', cyan: '36', yellow: '33', red: '31' } as const;
  */
 export class EmulatorLog implements RuntimeLog {
   private readonly warned = new Set<string>();
+  readonly enabled: boolean;
 
-  constructor(private readonly settings: LogSettings) {}
+  constructor(private readonly settings: LogSettings) {
+    this.enabled = settings.enabled ?? true;
+  }
 
   private paint(colour: keyof typeof PAINT, text: string): string {
     return this.settings.color ? `\x1b[${PAINT[colour]}m${text}\x1b[0m` : text;
   }
 
   private emit(type: string, text: () => string, fields: Record<string, unknown>): void {
+    if (!this.enabled) return;
     const time = new Date().toISOString();
     this.settings.write(this.settings.format === 'json' ? JSON.stringify({ time, type, ...fields }) : `${time.slice(11, 23)}  ${text()}`);
   }
@@ -40,22 +46,25 @@ export class EmulatorLog implements RuntimeLog {
 
   /** A line of the emulator's own (URLs, @connections calls, the gateway's event lines). */
   info(type: string, message: string, fields: Record<string, unknown> = {}): void {
+    if (!this.enabled) return;
     if (this.settings.format === 'json') this.settings.write(JSON.stringify({ time: new Date().toISOString(), type, message, ...fields }));
     else this.settings.write(message);
   }
 
   warning(message: string): void {
-    if (this.warned.has(message)) return;
+    if (!this.enabled || this.warned.has(message)) return;
     this.warned.add(message);
     if (this.settings.format === 'json') this.settings.write(JSON.stringify({ time: new Date().toISOString(), type: 'warning', message }));
     else this.settings.write(this.paint('yellow', `warning: ${message}`));
   }
 
   start(fn: FunctionFacts, requestId: string): void {
+    if (!this.enabled) return;
     this.emit('platform.start', () => `${this.fnLabel(fn)}  ${this.paint('dim', `START RequestId: ${requestId} Version: $LATEST`)}`, { function: fn.functionKey, requestId, version: '$LATEST' });
   }
 
   handler(fn: FunctionFacts, requestId: string | undefined, entry: LogEntry): void {
+    if (!this.enabled) return;
     // Node's own process warnings (`(node:PID) Warning: …`) come from every environment alike: once each.
     const warning = /^\(node:\d+\) (\[\w+\] )?(\w*Warning: [\s\S]*)$/.exec(entry.message);
     if (warning) return this.warning(warning[2]!.replace(/\n\(Use `node --trace-warnings[^\n]*/, '').replace(/\s*\n\s*/g, ' ').trim());
@@ -69,6 +78,7 @@ export class EmulatorLog implements RuntimeLog {
   }
 
   report(fn: FunctionFacts, outcome: InvokeOutcome): void {
+    if (!this.enabled) return;
     const { requestId, error } = outcome;
     const ran = outcome.billedDurationMs > 0;
     if (error && (!ran || (error as { code?: string }).code === 'FUNCTION_INIT_FAILED')) {

@@ -14,13 +14,18 @@ export { MAX_POST_BYTES } from './connection-management.ts';
  * Unsigned calls, browsers and other Host names are refused first (see `callerRefusal`).
  */
 export function connectionsApi(management: ConnectionManagement, stage: string, checkHost: HostCheck) {
-  // A caller that hangs up mid-request must not become an unhandled rejection: its response is simply dropped.
-  return (request: IncomingMessage, response: ServerResponse): void =>
-    void handle(request, response).catch(() => response.destroy());
+  // Every PostToConnection runs this: no URL object, no closures or async iterator per call. Whatever throws in
+  // answering one call ends that call's response, never the emulator.
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    try {
+      serve(request, response);
+    } catch {
+      response.destroy();
+    }
+  };
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  function serve(request: IncomingMessage, response: ServerResponse): void {
     const method = request.method ?? 'GET';
-    // The path without building a URL object per call: this runs for every PostToConnection.
     const target = request.url ?? '/';
     const queryAt = target.indexOf('?');
     const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
@@ -30,55 +35,78 @@ export function connectionsApi(management: ConnectionManagement, stage: string, 
     } catch {
       path = rawPath;
     }
-    const match = /^(?:\/([^/]+))?\/@connections\/([^/]+)\/?$/.exec(path);
+    const match = CONNECTIONS_PATH.exec(path);
     const connectionId = match?.[2] ?? '';
-    const answer = (status: number, body?: unknown, errorType?: string) => {
-      const headers: Record<string, string> = { 'x-amzn-RequestId': crypto.randomUUID() };
-      if (errorType) headers['x-amzn-ErrorType'] = errorType;
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      response.writeHead(status, headers).end(body === undefined ? undefined : JSON.stringify(body));
-    };
-    const gone = () => answer(410, { message: null }, 'GoneException');
 
     const refusal = callerRefusal(request, checkHost);
     if (refusal !== undefined) {
       request.resume();
       management.refused(method, connectionId, 403);
-      return answer(403, { message: refusal }, 'ForbiddenException');
+      return answer(response, 403, { message: refusal }, 'ForbiddenException');
     }
 
-    if (!match || (match[1] !== undefined && match[1] !== stage) || !['POST', 'GET', 'DELETE'].includes(method)) {
+    if (!match || (match[1] !== undefined && match[1] !== stage) || (method !== 'POST' && method !== 'GET' && method !== 'DELETE')) {
       request.resume();
       management.refused(method, connectionId, 403);
-      return answer(403, { message: `Forbidden: ${method} ${path} is not /${stage}/@connections/{connectionId}` }, 'ForbiddenException');
+      return answer(response, 403, { message: `Forbidden: ${method} ${path} is not /${stage}/@connections/{connectionId}` }, 'ForbiddenException');
     }
 
-    if (method === 'POST') {
-      // Keep at most one byte past the limit: enough to know it is too large, without buffering a huge body.
-      const chunks: Buffer[] = [];
-      let kept = 0;
-      let size = 0;
-      for await (const chunk of request as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (kept <= MAX_POST_BYTES) {
-          const part = chunk.subarray(0, MAX_POST_BYTES + 1 - kept);
-          chunks.push(part);
-          kept += part.length;
-        }
-      }
-      const outcome = management.post(connectionId, Buffer.concat(chunks));
-      if (outcome === 'too-large') {
-        return answer(413, { message: `Request entity too large: ${size} bytes, at most ${MAX_POST_BYTES}` }, 'PayloadTooLargeException');
-      }
-      return outcome === 'delivered' ? answer(200) : gone();
-    }
+    if (method === 'POST') return readBody(request, response, (body, size) => posted(management, connectionId, response, body, size));
 
     request.resume();
     if (method === 'GET') {
       const info = management.get(connectionId);
-      if (info === undefined) return gone();
-      return answer(200, { connectedAt: info.connectedAt, lastActiveAt: info.lastActiveAt, identity: { sourceIp: info.sourceIp, userAgent: info.userAgent } });
+      if (info === undefined) return gone(response);
+      return answer(response, 200, { connectedAt: info.connectedAt, lastActiveAt: info.lastActiveAt, identity: { sourceIp: info.sourceIp, userAgent: info.userAgent } });
     }
-    return management.delete(connectionId) === 'delivered' ? answer(204) : gone();
+    return management.delete(connectionId) === 'delivered' ? answer(response, 204) : gone(response);
   }
+}
+
+const CONNECTIONS_PATH = /^(?:\/([^/]+))?\/@connections\/([^/]+)\/?$/;
+
+function posted(management: ConnectionManagement, connectionId: string, response: ServerResponse, body: Buffer, size: number): void {
+  const outcome = management.post(connectionId, body);
+  if (outcome === 'too-large') {
+    return answer(response, 413, { message: `Request entity too large: ${size} bytes, at most ${MAX_POST_BYTES}` }, 'PayloadTooLargeException');
+  }
+  return outcome === 'delivered' ? answer(response, 200) : gone(response);
+}
+
+/**
+ * The body, keeping at most one byte past the limit: enough to know it is too large, without buffering a huge one.
+ * A caller that hangs up mid-request gets no answer (its response is dropped).
+ */
+function readBody(request: IncomingMessage, response: ServerResponse, then: (body: Buffer, size: number) => void): void {
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
+  let kept = 0;
+  let size = 0;
+  request.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (kept > MAX_POST_BYTES) return;
+    const part = chunk.length <= MAX_POST_BYTES + 1 - kept ? chunk : chunk.subarray(0, MAX_POST_BYTES + 1 - kept);
+    kept += part.length;
+    if (first === undefined) first = part;
+    else (more ??= [first]).push(part);
+  });
+  request.on('end', () => {
+    try {
+      then(more ? Buffer.concat(more) : (first ?? Buffer.alloc(0)), size);
+    } catch {
+      response.destroy();
+    }
+  });
+  request.on('error', () => response.destroy());
+}
+
+function answer(response: ServerResponse, status: number, body?: unknown, errorType?: string): void {
+  const headers: Record<string, string> = { 'x-amzn-RequestId': crypto.randomUUID() };
+  if (errorType) headers['x-amzn-ErrorType'] = errorType;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  response.writeHead(status, headers).end(body === undefined ? undefined : JSON.stringify(body));
+}
+
+function gone(response: ServerResponse): void {
+  answer(response, 410, { message: null }, 'GoneException');
 }

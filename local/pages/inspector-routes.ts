@@ -8,7 +8,7 @@ export function inspectorRoutes(emulator: Emulator, feed: InspectorFeed, streams
   router.get('/events', (req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     const send = (message: unknown) => res.write(`data: ${JSON.stringify(message)}\n\n`);
-    send({ type: 'snapshot', entries: feed.entries, connections: feed.connections() });
+    send({ type: 'snapshot', entries: feed.entries(), connections: feed.connections() });
     const unsubscribe = feed.subscribe(send);
     streams.add(res);
     req.on('close', () => {

@@ -40,7 +40,10 @@ export class LambdaInvokeApi {
   ) {}
 
   handles(request: IncomingMessage): boolean {
-    return INVOKE_PATH.test(new URL(request.url ?? '/', 'http://localhost').pathname);
+    // Asked of every request to the API's port, PostToConnection's too: no URL object unless it may be an Invoke.
+    const url = request.url ?? '/';
+    if (!url.includes('2015-03-31')) return false;
+    return INVOKE_PATH.test(new URL(url, 'http://localhost').pathname);
   }
 
   /** The function a FunctionName names: `name`, `key`, `arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`, `ACCOUNT:function:NAME`. */
