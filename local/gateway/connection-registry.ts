@@ -12,6 +12,8 @@ export interface GatewayConnection extends ConnectionFacts {
   /** The raw socket during the handshake; the emulator's stop destroys it. */
   handshakeSocket?: Duplex;
   socket?: WebSocket;
+  /** The raw socket under `socket`, once open: corked for the turn when frames go out (see TurnCork). */
+  transport?: Duplex;
   lastActiveAt: number;
   framesIn: number;
   framesOut: number;

@@ -15,6 +15,7 @@ import { LambdaIntegration } from './lambda-integration.ts';
 import { disconnectEvent, messageEvent, upgradeHeaders } from './lambda-events.ts';
 import type { ApiFacts } from './lambda-events.ts';
 import { selectRoute } from './route-selection.ts';
+import { TurnCork } from './turn-cork.ts';
 
 export type { InvocationRecord } from './lambda-integration.ts';
 
@@ -52,6 +53,7 @@ export class WebSocketGateway {
   private readonly rateLimit: ConnectionRateLimit;
   /** Connections closed whose $disconnect may still run: stopping waits for them too. */
   private readonly finishing = new Set<Promise<void>>();
+  private readonly cork = new TurnCork();
   private stopping = false;
 
   constructor(
@@ -152,7 +154,10 @@ export class WebSocketGateway {
 
     if (outcome.protocol !== undefined) this.protocols.set(request, outcome.protocol);
     handedOver = true;
-    this.server.handleUpgrade(request, socket, head, (ws) => this.opened(connection, ws));
+    this.server.handleUpgrade(request, socket, head, (ws) => {
+      connection.transport = socket;
+      this.opened(connection, ws);
+    });
   }
 
   /**
@@ -244,6 +249,7 @@ export class WebSocketGateway {
   private sendFrame(connection: GatewayConnection, data: string | Uint8Array): void {
     connection.framesOut += 1;
     this.touch(connection);
+    if (connection.transport !== undefined) this.cork.hold(connection.transport);
     connection.socket?.send(data, { binary: false });
   }
 
