@@ -16,6 +16,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import WebSocket from 'ws';
 import { DynamoDbConnectionRepository } from '../infrastructure/dynamodb/dynamodb-connection-repository.ts';
 import { ExecutionEnvironment } from '../local/runtime/execution-environment.ts';
+import type { EnvironmentSetup } from '../local/runtime/environment-protocol.ts';
+import { HandlerBundler } from '../local/runtime/handler-bundler.ts';
+import { runtimeModule } from '../local/runtime/runtime-module.ts';
 import { INTERCEPT_PRELOAD } from '../local/runtime/intercept/preload-path.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -193,18 +196,26 @@ async function coldStartSteps(): Promise<[string, number][]> {
     await worker.terminate();
     return elapsed;
   };
-  const environment = (file: string, exportName: string, preload: string[]) => async () => {
-    const e = new ExecutionEnvironment({ handler: { declared: 'bench', file, exportName }, functionName: 'bench', memorySize: 1024, region: 'eu-west-1', preload }, env, { files() {}, log() {}, ended() {} });
+  const bundler = new HandlerBundler();
+  const environment = (file: string, exportName: string, preload: string[], tsx = false) => async () => {
+    bundler.changed(file); // every start builds the handler again, as a cold start after an edit does
+    const setup = async (): Promise<EnvironmentSetup> => {
+      const [load, runtime] = await Promise.all([tsx ? ({ kind: 'tsx' } as const) : bundler.load(file), runtimeModule(preload)]);
+      return { handler: { declared: 'bench', file, exportName }, load, ...(runtime ? { runtime } : {}), functionName: 'bench', memorySize: 1024, region: 'eu-west-1', preload };
+    };
+    const e = new ExecutionEnvironment(setup(), env, { files() {}, log() {}, ended() {} });
     await e.ready;
     await e.end();
     return e.initDurationMs!;
   };
   const steps: [string, () => Promise<number>][] = [
     ['a worker thread, nothing loaded', bare],
-    ['+ the TypeScript loader (tsx, ESM and CommonJS) and the bootstrap, a JavaScript handler', environment(join(dir, 'cold-plain.mjs'), 'handler', [])],
-    ['+ a TypeScript handler', environment(join(dir, 'cold-plain.ts'), 'handler', [])],
+    ['+ the bootstrap, a JavaScript handler (imported as it is)', environment(join(dir, 'cold-plain.mjs'), 'handler', [])],
+    ['+ a TypeScript handler (built by the emulator with esbuild, then imported)', environment(join(dir, 'cold-plain.ts'), 'handler', [])],
+    ['  the same through tsx registered in the environment (the fallback, and what every TypeScript handler paid before)', environment(join(dir, 'cold-plain.ts'), 'handler', [], true)],
     ['+ the interception preload', environment(join(dir, 'cold-plain.ts'), 'handler', [INTERCEPT_PRELOAD])],
     ['+ SDK v3 (the echo handler: @aws-sdk/client-apigatewaymanagementapi)', environment(echoHandler, 'echo', [INTERCEPT_PRELOAD])],
+    ['  the same through tsx', environment(echoHandler, 'echo', [INTERCEPT_PRELOAD], true)],
   ];
   const rows: [string, number][] = [];
   for (const [name, run] of steps) {

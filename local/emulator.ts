@@ -242,7 +242,8 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
     };
     // With streams, the handlers must write through the proxy even when the user chose the DynamoDB.
     const overrides: Record<string, string> = streams ? { AWS_ENDPOINT_URL_DYNAMODB: handlersDynamo } : {};
-    let warmAll = () => Promise.resolve();
+    // In environments, every function's cold start begins now, beside the tables and the pages ($connect's first).
+    let warming = Promise.resolve();
     let loadAll = () => Promise.resolve();
     let watch = () => {};
     if (options.isolation === 'environments') {
@@ -266,7 +267,7 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
       runtime = environments;
       const connect = config.routes.get('$connect');
       const first = connect ? [...(connect.authorizer ? [connect.authorizer.functionKey] : []), connect.functionKey] : [];
-      if (options.warm) warmAll = () => environments.warmAll(first);
+      if (options.warm) warming = environments.warmAll(first);
     } else {
       // In-process: handlers share this process's env (the union of every function's; conflicts are reported).
       const { environment, conflicts } = handlerEnvironment(config);
@@ -352,7 +353,6 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
       events.on('management', (r: ManagementRecord) => log.info('management', `${r.time.slice(11, 23)}  ${r.connectionId.padEnd(16)}  @connections ${r.method.padEnd(6)} ${String(r.status)}`, { ...r }));
     }
 
-    let warming = Promise.resolve();
     const emulator: Emulator = {
       wsUrl: `ws://${origin}/${config.stage}`,
       httpUrl: `http://${origin}`,
@@ -406,7 +406,6 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
     for (const outcome of [tables, loaded, pages]) if (outcome.status === 'rejected') throw outcome.reason;
     watch();
     schedules.start();
-    warming = warmAll();
     return emulator;
   } catch (error) {
     await stop();

@@ -3,9 +3,22 @@
  * Plain data only: they cross the thread boundary by structured clone.
  */
 
+/**
+ * How an environment loads its handler file: `native`, as Node would (JavaScript); `compiled`, the emulator's build of
+ * it (TypeScript bundled with the project's own modules, see HandlerBundler), whose `files` an edit to retires it;
+ * `tsx`, through tsx's loader registered in the environment (TypeScript that a bundle would change).
+ */
+export type HandlerLoad = { kind: 'native' } | { kind: 'compiled'; url: string; files: string[] } | { kind: 'tsx' };
+
 /** What the environment is started with (`workerData`). */
 export interface EnvironmentSetup {
   handler: { declared: string; file: string; exportName: string };
+  load: HandlerLoad;
+  /**
+   * The environment's own code (the preload modules, then bootstrap.ts) as one JavaScript module, when the emulator
+   * runs from its TypeScript sources; the published package's compiled bootstrap needs none.
+   */
+  runtime?: string;
   functionName: string;
   memorySize: number;
   region: string;
@@ -15,7 +28,7 @@ export interface EnvironmentSetup {
    * Absolute paths or file: URLs.
    */
   preload: string[];
-  /** The project's tsconfig.json (nearest the config): the environment's TypeScript loader resolves `paths` with it. */
+  /** The project's tsconfig.json (nearest the config): tsx, when it loads the handler, resolves `paths` with it. */
   tsconfig?: string;
 }
 

@@ -43,36 +43,57 @@ export class ExecutionEnvironment {
   served = 0;
   /** Set when an edit retired it: it ends after the invocation it is running. */
   retired = false;
-  private readonly worker: Worker;
+  private worker?: Worker;
   private readonly started = performance.now();
   private current?: { requestId: string; settle: (outcome: EnvironmentOutcome) => void; logs: LogEntry[] };
+  private resolveReady!: () => void;
   private failReady!: (error: Error) => void;
 
+  /**
+   * `setup` may still be in the making (the handler's build): the worker starts once it is there, and its time counts
+   * in the Init Duration, as loading the code does on Lambda.
+   */
   constructor(
-    readonly setup: EnvironmentSetup,
-    environment: Record<string, string>,
+    setup: EnvironmentSetup | Promise<EnvironmentSetup>,
+    private readonly environment: Record<string, string>,
     private readonly hooks: EnvironmentHooks,
   ) {
-    let resolveReady!: () => void;
     this.ready = new Promise<void>((resolve, reject) => {
-      resolveReady = resolve;
+      this.resolveReady = resolve;
       this.failReady = reject;
     });
     this.ready.catch(() => {}); // the pool reads the outcome; an environment nobody waited for must not be unhandled
-    this.worker = new Worker(ENTRY, {
+    Promise.resolve(setup).then(
+      (ready) => {
+        if (this.state === 'ended') return; // ended while its code was being built
+        if (ready.load.kind === 'compiled') hooks.files(ready.load.files);
+        this.worker = this.start(ready);
+      },
+      (error: Error) => {
+        if (this.state === 'ended') return;
+        this.state = 'ended';
+        const failure = new EnvironmentExitError(`Runtime.ExitError: the environment could not be set up: ${error.message}`, { cause: error });
+        this.failReady(failure);
+        hooks.ended(this, failure, false);
+      },
+    );
+  }
+
+  private start(setup: EnvironmentSetup): Worker {
+    const worker = new Worker(ENTRY, {
       workerData: { setup },
-      env: environment,
-      // Not the emulator's own flags (`--import tsx` is registered again inside, for this thread).
+      env: this.environment,
+      // Not the emulator's own flags (a TypeScript loader, if the handler needs one, is registered inside, for this thread).
       execArgv: [],
       name: setup.functionName,
       resourceLimits: { maxOldGenerationSizeMb: setup.memorySize },
     });
-    this.worker.on('message', (message: EnvironmentMessage) => {
+    worker.on('message', (message: EnvironmentMessage) => {
       switch (message.type) {
         case 'ready':
           this.initDurationMs = performance.now() - this.started;
           this.state = 'idle';
-          resolveReady();
+          this.resolveReady();
           return;
         case 'init-error':
           this.failReady(new FunctionInitError(`${setup.handler.file}: ${message.error.name}: ${message.error.message}`, { cause: handlerError(message.error) }));
@@ -92,7 +113,7 @@ export class ExecutionEnvironment {
       }
     });
     let crash: Error | undefined;
-    this.worker.on('error', (error) => {
+    worker.on('error', (error) => {
       // An uncaught exception, an unhandled rejection, the heap limit (ERR_WORKER_OUT_OF_MEMORY): the environment is over.
       const outOfMemory = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
       crash = new EnvironmentExitError(
@@ -100,7 +121,7 @@ export class ExecutionEnvironment {
         { cause: error },
       );
     });
-    this.worker.on('exit', (code) => {
+    worker.on('exit', (code) => {
       const wasEnded = this.state === 'ended';
       this.state = 'ended';
       const error = crash ?? (wasEnded ? undefined : new EnvironmentExitError(`Runtime.ExitError: the runtime exited with status ${code} (process.exit?)`));
@@ -109,6 +130,7 @@ export class ExecutionEnvironment {
       this.settle({ error: error ?? new EnvironmentExitError('the environment was ended') });
       this.hooks.ended(this, error, during);
     });
+    return worker;
   }
 
   /** Runs one invocation; the environment is ended when it times out. Never rejects: a failure is the outcome's `error`. */
@@ -131,7 +153,7 @@ export class ExecutionEnvironment {
         },
       };
       const request: InvokeRequest = { type: 'invoke', requestId, event, deadline: Date.now() + timeoutMs };
-      this.worker.postMessage(request);
+      this.worker!.postMessage(request); // idle: its worker is running
     });
   }
 
@@ -147,6 +169,9 @@ export class ExecutionEnvironment {
   async end(): Promise<void> {
     if (this.state === 'ended') return;
     this.state = 'ended';
-    await this.worker.terminate();
+    if (this.worker) return void (await this.worker.terminate());
+    // Still building its code: no worker will start, so nothing else reports the end.
+    this.failReady(new EnvironmentExitError('the environment was ended before it was ready'));
+    this.hooks.ended(this, undefined, false);
   }
 }

@@ -5,7 +5,8 @@ import type { EnvironmentHooks, EnvironmentOutcome, LogEntry } from './execution
 import { FunctionInitError, FunctionThrottledError } from './runtime-errors.ts';
 
 export interface PoolSettings {
-  setup: EnvironmentSetup;
+  /** What a new environment starts with (its handler's build, made once and shared until an edit). */
+  setup: () => Promise<EnvironmentSetup>;
   environment: Record<string, string>;
   /** The most environments at once: reservedConcurrency, capped by the emulator's --max-concurrency. */
   maxEnvironments: number;
@@ -116,7 +117,7 @@ export class FunctionPool {
         this.grow();
       },
     };
-    const environment = new ExecutionEnvironment(this.settings.setup, this.settings.environment, hooks);
+    const environment = new ExecutionEnvironment(this.settings.setup(), this.settings.environment, hooks);
     this.environments.add(environment);
     environment.ready.then(
       () => {

@@ -4,9 +4,11 @@ import type { FunctionFacts } from '../model/app-model.ts';
 import type { EnvironmentSetup } from './environment-protocol.ts';
 import type { LogEntry } from './execution-environment.ts';
 import { FunctionPool } from './function-pool.ts';
+import { HandlerBundler } from './handler-bundler.ts';
 import { functionEnvironment } from './lambda-environment.ts';
 import type { EnvironmentFacts } from './lambda-environment.ts';
 import type { FunctionInitError } from './runtime-errors.ts';
+import { runtimeModule } from './runtime-module.ts';
 import { SourceWatcher } from './source-watcher.ts';
 
 /** One invocation's outcome, with what Lambda's REPORT line carries. */
@@ -66,15 +68,18 @@ export class LambdaRuntime {
   /** Pools of code replaced by {@link codeChanged}, closed with the runtime. */
   private readonly replaced = new Set<FunctionPool>();
   private readonly watcher?: SourceWatcher;
+  private readonly bundler: HandlerBundler;
   private rewarm?: NodeJS.Timeout;
 
   constructor(
     private readonly functions: ReadonlyMap<string, FunctionFacts>,
     private readonly options: RuntimeOptions,
   ) {
+    this.bundler = new HandlerBundler(options.tsconfig ? { tsconfig: options.tsconfig } : {});
     if (options.watch) {
       this.watcher = new SourceWatcher(
         (file, functionKeys, repeated) => {
+          this.bundler.changed(file);
           if (!repeated) options.log.reloaded(file);
           for (const key of functionKeys) this.pools.get(key)?.retire();
           if (options.warm) this.scheduleWarm();
@@ -155,15 +160,21 @@ export class LambdaRuntime {
   private pool(fn: FunctionFacts): FunctionPool {
     let pool = this.pools.get(fn.functionKey);
     if (pool !== undefined) return pool;
-    const setup: EnvironmentSetup = {
-      handler: fn.handler,
-      functionName: fn.functionName,
-      memorySize: fn.memorySize,
-      region: this.options.region,
-      preload: this.options.preload,
-      ...(this.options.tsconfig ? { tsconfig: this.options.tsconfig } : {}),
+    const { log, preload, tsconfig } = this.options;
+    const setup = async (): Promise<EnvironmentSetup> => {
+      const [load, runtime] = await Promise.all([this.bundler.load(fn.handler.file), runtimeModule(preload)]);
+      if (load.kind === 'native' && this.watcher) void this.bundler.imports(fn.handler.file).then((files) => this.watcher?.add(fn.functionKey, files));
+      return {
+        handler: fn.handler,
+        load,
+        ...(runtime ? { runtime } : {}),
+        functionName: fn.functionName,
+        memorySize: fn.memorySize,
+        region: this.options.region,
+        preload,
+        ...(tsconfig ? { tsconfig } : {}),
+      };
     };
-    const { log } = this.options;
     pool = new FunctionPool(fn, {
       setup,
       environment: functionEnvironment(fn, this.options),

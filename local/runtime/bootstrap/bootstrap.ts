@@ -51,10 +51,14 @@ function sendResult(requestId: string, result: unknown, maxMemoryUsedMb: number)
 
 async function load(): Promise<LambdaHandler> {
   const { file, exportName, declared } = setup.handler;
-  const namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  // CommonJS files a handler required never pass tsx's ESM hook: report them from the require cache.
-  const required = Object.keys(createRequire(import.meta.url).cache).filter((path) => !path.includes('/node_modules/'));
-  if (required.length > 0) send({ type: 'files', files: required });
+  const { load } = setup;
+  const namespace = (await import(load.kind === 'compiled' ? load.url : pathToFileURL(file).href)) as Record<string, unknown>;
+  if (load.kind !== 'compiled') {
+    // CommonJS files a handler required never pass tsx's ESM hook: report them from the require cache (a compiled
+    // handler's files the emulator knows from its build).
+    const required = Object.keys(createRequire(file).cache).filter((path) => !path.includes('/node_modules/'));
+    if (required.length > 0) send({ type: 'files', files: required });
+  }
   return handlerExport(namespace, exportName, { declared, file });
 }
 

@@ -1,28 +1,31 @@
 // The first code of an execution environment (a worker thread). Plain JavaScript because nothing can load TypeScript
-// yet: it registers tsx in this thread (Node 20 does not hand the emulator's loader hooks to workers), imports the
-// preload modules, then the bootstrap, which loads the handler into this thread's single module graph.
-import { existsSync } from 'node:fs';
+// here: a handler the emulator compiled, or a JavaScript one, is imported as it is; only a TypeScript handler that a
+// bundle would change registers tsx in this thread (Node 20 does not hand the emulator's loader hooks to workers).
+// Then the preload modules, then the bootstrap, which loads the handler into this thread's single module graph.
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import { register as registerCommonJs } from 'tsx/cjs/api';
-import { register as registerEsm } from 'tsx/esm/api';
 
-const bootstrapDir = fileURLToPath(new URL('.', import.meta.url));
-
-/** Every file the handler imports (outside node_modules) is reported, so an edit to it retires this environment. */
-function imported(url) {
-  if (!url.startsWith('file:') || url.includes('/node_modules/')) return;
-  const file = fileURLToPath(url.split('?')[0]);
-  if (!file.startsWith(bootstrapDir)) parentPort.postMessage({ type: 'files', files: [file] });
+const { setup } = workerData;
+if (setup.load.kind === 'tsx') {
+  const bootstrapDir = fileURLToPath(new URL('.', import.meta.url));
+  /** Every file the handler imports (outside node_modules) is reported, so an edit to it retires this environment. */
+  const imported = (url) => {
+    if (!url.startsWith('file:') || url.includes('/node_modules/')) return;
+    const file = fileURLToPath(url.split('?')[0]);
+    if (!file.startsWith(bootstrapDir)) parentPort.postMessage({ type: 'files', files: [file] });
+  };
+  const [{ register: registerCommonJs }, { register: registerEsm }] = await Promise.all([import('tsx/cjs/api'), import('tsx/esm/api')]);
+  registerEsm({ onImport: imported, ...(setup.tsconfig ? { tsconfig: setup.tsconfig } : {}) });
+  // tsx's CommonJS side reads its tsconfig from TSX_TSCONFIG_PATH as it registers; the handler never sees the variable.
+  if (setup.tsconfig) process.env.TSX_TSCONFIG_PATH = setup.tsconfig;
+  registerCommonJs();
+  delete process.env.TSX_TSCONFIG_PATH;
+} else if (setup.load.kind === 'compiled') {
+  process.setSourceMapsEnabled(true); // stack traces name the TypeScript lines, as under tsx
 }
-
-const { tsconfig } = workerData.setup;
-registerEsm({ onImport: imported, ...(tsconfig ? { tsconfig } : {}) });
-// tsx's CommonJS side reads its tsconfig from TSX_TSCONFIG_PATH as it registers; the handler never sees the variable.
-if (tsconfig) process.env.TSX_TSCONFIG_PATH = tsconfig;
-registerCommonJs();
-delete process.env.TSX_TSCONFIG_PATH;
-for (const module of workerData.setup.preload) await import(module.startsWith('file:') ? module : pathToFileURL(module).href);
-// From the published package (dist/) the bootstrap is compiled JavaScript; from the sources, TypeScript.
-const compiled = new URL('./bootstrap.js', import.meta.url);
-await import(existsSync(fileURLToPath(compiled)) ? compiled.href : new URL('./bootstrap.ts', import.meta.url).href);
+if (setup.runtime) {
+  await import(setup.runtime); // from the emulator's sources: the preloads and the bootstrap, bundled
+} else {
+  for (const module of setup.preload) await import(module.startsWith('file:') ? module : pathToFileURL(module).href);
+  await import(new URL('./bootstrap.js', import.meta.url).href);
+}

@@ -28,12 +28,16 @@ export async function greet(event: { body: string }) {
 }
 `;
 
-describe('hot reload', () => {
+describe.each([
+  ['in its own process', 'in-process'],
+  // The TypeScript handler is built by the emulator (HandlerBundler): each edit builds it again, a syntax error goes to tsx.
+  ['in execution environments', 'environments'],
+] as const)('hot reload, %s', (_, isolation) => {
   it('runs edited handlers and the files they import on the next event, keeps the connection, recovers from a syntax error', async () => {
-    const dir = join(scratch, 'reload');
+    const dir = join(scratch, `reload-${isolation}`);
     cpSync(join(projectsDir, 'reload'), dir, { recursive: true });
     const reloads: string[] = [];
-    const emulator = await startProject('reload', { configPath: join(dir, 'serverless.yml'), watch: true, log: (line) => void (line.startsWith('reloaded') && reloads.push(line)) });
+    const emulator = await startProject('reload', { configPath: join(dir, 'serverless.yml'), watch: true, isolation, log: (line) => void (line.startsWith('reloaded') && reloads.push(line)) });
     try {
       const client = await connectClient(emulator.wsUrl);
       client.send('first');

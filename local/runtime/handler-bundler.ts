@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BuildOptions, Metafile, Plugin } from 'esbuild';
+import { writeCacheFile } from './cache-file.ts';
+import type { HandlerLoad } from './environment-protocol.ts';
+
+/**
+ * Builds a TypeScript handler for its execution environments, once per edit: one module of the project's own files
+ * (esbuild, `paths` aliases resolved with the project's tsconfig), the packages left to Node, written beside the
+ * project's packages (`node_modules/.cache/wsgate/`) so that they resolve exactly as they would from the handler's own
+ * folder. The environment then imports plain JavaScript, as Lambda runs what serverless-esbuild, SAM's esbuild build or
+ * CDK's NodejsFunction deploy, and needs no TypeScript loader of its own: a cold start without one is about half
+ * (tsx registers ESM hooks on a thread of their own, through which every later import then goes).
+ *
+ * The module keeps the kind Node would give the source: ESM for `.mts` and for `.ts` under `"type": "module"`,
+ * CommonJS otherwise. What a bundle would change is left to tsx instead (the environment registers it as before): a
+ * build error or warning (`import.meta` in CommonJS, say), a module named at run time (`require(name)`, `import(name)`),
+ * or a file other than the handler's own that reads its location (`__dirname`, `import.meta`).
+ */
+export class HandlerBundler {
+  private readonly builds = new Map<string, { load: Promise<HandlerLoad>; files: Set<string> }>();
+  private esbuild?: Promise<typeof import('esbuild')>;
+
+  constructor(private readonly options: { tsconfig?: string } = {}) {}
+
+  /** How an environment loads `file`: `native` for JavaScript, `compiled` for TypeScript that bundles cleanly, else `tsx`. */
+  load(file: string): Promise<HandlerLoad> {
+    if (!TYPESCRIPT.has(extname(file))) return Promise.resolve({ kind: 'native' });
+    let build = this.builds.get(file);
+    if (build === undefined) {
+      const files = new Set([file]);
+      build = { files, load: this.build(file, files) };
+      this.builds.set(file, build);
+    }
+    return build.load;
+  }
+
+  /**
+   * The project's own files a JavaScript handler imports, for the watcher: Node's loader reports none (tsx's hook used
+   * to), so they are read from a build that is not run. Just the file itself when that build fails.
+   */
+  async imports(file: string): Promise<string[]> {
+    try {
+      this.esbuild ??= import('esbuild');
+      const result = await (await this.esbuild).build({ entryPoints: [file], bundle: true, packages: 'external', platform: 'node', format: moduleKind(file), write: false, metafile: true, logLevel: 'silent', absWorkingDir: dirname(file) });
+      return ownFiles(file, result.metafile!);
+    } catch {
+      return [file];
+    }
+  }
+
+  /** `file` was edited: the builds that include it are made again when next asked for. */
+  changed(file: string): void {
+    for (const [entry, build] of this.builds) if (build.files.has(file)) this.builds.delete(entry);
+  }
+
+  private async build(file: string, files: Set<string>): Promise<HandlerLoad> {
+    const format = moduleKind(file);
+    const [dir, name, extension] = [cacheDir(file), safeName(file), format === 'esm' ? 'mjs' : 'cjs'];
+    const where = { url: pathToFileURL(file).href, dirname: dirname(file) };
+    const options: BuildOptions = {
+      entryPoints: [file],
+      bundle: true,
+      // Packages stay Node's to load, as they do on Lambda beside a bundle that excludes them.
+      ...(format === 'esm' ? { plugins: [esmPackages()] } : { packages: 'external' as const }),
+      format,
+      platform: 'node',
+      target: `node${process.versions.node.split('.')[0]}`,
+      keepNames: true,
+      sourcemap: 'inline',
+      sourcesContent: false,
+      outfile: join(dir, `${name}.${extension}`), // where the source map's paths are relative to
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      absWorkingDir: dirname(file),
+      ...(this.options.tsconfig ? { tsconfig: this.options.tsconfig } : {}),
+      // The handler's own location stays its own, not the bundle's.
+      define:
+        format === 'esm'
+          ? { 'import.meta.url': JSON.stringify(where.url), 'import.meta.dirname': JSON.stringify(where.dirname), 'import.meta.filename': JSON.stringify(file) }
+          : { __dirname: JSON.stringify(where.dirname), __filename: JSON.stringify(file), 'import.meta.url': JSON.stringify(where.url) },
+    };
+    try {
+      this.esbuild ??= import('esbuild');
+      const result = await (await this.esbuild).build(options);
+      for (const input of ownFiles(file, result.metafile!)) files.add(input);
+      if (result.warnings.length > 0) return { kind: 'tsx' };
+      if ((await Promise.all([...files].map((input) => movedByBundling(input, input === file)))).some(Boolean)) return { kind: 'tsx' };
+      const written = await writeCacheFile(dir, name, extension, result.outputFiles![0]!.contents);
+      return { kind: 'compiled', url: pathToFileURL(written).href, files: [...files] };
+    } catch {
+      return { kind: 'tsx' }; // tsx reports the error (a syntax error, a missing file) as it always has
+    }
+  }
+}
+
+const TYPESCRIPT = new Set(['.ts', '.mts', '.cts', '.tsx']);
+const INNER = Symbol('resolving for esmPackages');
+
+/**
+ * Leaves packages to Node in an ESM bundle, like `packages: 'external'`, but a deep import written without its extension
+ * (`aws-sdk/clients/dynamodb`), which CommonJS, tsx and TypeScript's `node` resolution accept and Node's ESM loader does
+ * not (for a package without `exports`), names the file esbuild finds for it: the bundle loads where its source did.
+ */
+function esmPackages(): Plugin {
+  return {
+    name: 'wsgate-esm-packages',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === INNER) return undefined;
+        if (isBuiltin(args.path)) return { path: args.path, external: true };
+        const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: INNER });
+        if (resolved.errors.length > 0) return { path: args.path, external: true }; // Node reports it as the handler loads, as it would
+        if (!resolved.path.includes(`${sep}node_modules${sep}`)) return undefined; // a tsconfig `paths` alias to the project's own file
+        return { path: nodeSpecifier(args.path, resolved.path), external: true };
+      });
+    },
+  };
+}
+
+/** `pkg/sub/path` as Node's ESM loader finds it: as written when the package has `exports` (or it is the package itself). */
+function nodeSpecifier(specifier: string, resolved: string): string {
+  const parts = specifier.split('/');
+  const nameParts = specifier.startsWith('@') ? 2 : 1;
+  if (parts.length <= nameParts) return specifier;
+  const name = parts.slice(0, nameParts).join('/');
+  const marker = `${sep}node_modules${sep}${name.replaceAll('/', sep)}${sep}`;
+  const at = resolved.lastIndexOf(marker);
+  if (at === -1) return specifier;
+  const root = resolved.slice(0, at + marker.length);
+  try {
+    if ((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports?: unknown }).exports !== undefined) return specifier;
+  } catch {
+    return specifier;
+  }
+  return `${name}/${resolved.slice(root.length).split(sep).join('/')}`;
+}
+
+/** The build's inputs outside node_modules, as absolute paths (esbuild gives them relative to its working folder). */
+function ownFiles(file: string, metafile: Metafile): string[] {
+  return Object.keys(metafile.inputs)
+    .map((input) => resolve(dirname(file), input))
+    .filter((input) => !input.includes(`${sep}node_modules${sep}`));
+}
+
+/** The module kind Node (and tsx) gives a TypeScript file: by its extension, else its package's `type`. */
+function moduleKind(file: string): 'esm' | 'cjs' {
+  const extension = extname(file);
+  if (extension === '.mts') return 'esm';
+  if (extension === '.cts') return 'cjs';
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type === 'module' ? 'esm' : 'cjs';
+      } catch {
+        return 'cjs';
+      }
+    }
+    if (dirname(dir) === dir) return 'cjs';
+  }
+}
+
+/**
+ * The nearest `node_modules` above the handler, where a bundle resolves packages as the handler itself would (Node skips
+ * a folder named node_modules when it walks up); the system's temporary folder when the project has none.
+ */
+function cacheDir(file: string): string {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'node_modules'))) return join(dir, 'node_modules', '.cache', 'wsgate');
+    if (dirname(dir) === dir) return join(tmpdir(), 'wsgate-bundles');
+  }
+}
+
+function safeName(file: string): string {
+  const base = file.split(/[\\/]/).slice(-2).join('-').replace(/\.[^.]+$/, '');
+  return `${base.replace(/[^\w.-]/g, '_')}-${createHash('sha256').update(file).digest('hex').slice(0, 8)}`;
+}
+
+/**
+ * Whether the file does something a bundle in another folder would change: names a module to load at run time (a
+ * relative one would then be looked for beside the bundle), or, unless it is the handler itself (whose location the
+ * build keeps), reads its own location.
+ */
+async function movedByBundling(file: string, isHandler: boolean): Promise<boolean> {
+  try {
+    const source = await readFile(file, 'utf8');
+    if (/\brequire(?:\.resolve)?\s*\(\s*[^'"`\s)]|\bimport\s*\(\s*[^'"`\s)]/.test(source)) return true;
+    return !isHandler && /\b__dirname\b|\b__filename\b|\bimport\.meta\b/.test(source);
+  } catch {
+    return true;
+  }
+}

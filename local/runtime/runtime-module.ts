@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeCacheFile } from './cache-file.ts';
+
+const compiledBootstrap = new URL('./bootstrap/bootstrap.js', import.meta.url);
+const modules = new Map<string, Promise<string | undefined>>();
+
+/**
+ * The environment's own code as one JavaScript module (its URL), when the emulator runs from its TypeScript sources:
+ * the preload modules, in order, then bootstrap.ts, bundled once per process, so that an environment whose handler is
+ * JavaScript or compiled needs no TypeScript loader for the emulator's part either. From the published package
+ * (compiled bootstrap.js beside this file) there is nothing to build: undefined.
+ */
+export function runtimeModule(preload: readonly string[]): Promise<string | undefined> {
+  if (existsSync(fileURLToPath(compiledBootstrap))) return Promise.resolve(undefined);
+  const key = preload.join('\n');
+  let module = modules.get(key);
+  if (module === undefined) {
+    module = build(preload);
+    modules.set(key, module);
+  }
+  return module;
+}
+
+async function build(preload: readonly string[]): Promise<string> {
+  const { build } = await import('esbuild');
+  const files = [...preload.map((module) => (module.startsWith('file:') ? fileURLToPath(module) : module)), fileURLToPath(new URL('./bootstrap/bootstrap.ts', import.meta.url))];
+  const result = await build({
+    stdin: { contents: files.map((file) => `import ${JSON.stringify(file)};`).join('\n'), resolveDir: fileURLToPath(new URL('./bootstrap/', import.meta.url)), loader: 'js' },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: `node${process.versions.node.split('.')[0]}`,
+    write: false,
+    logLevel: 'silent',
+  });
+  return pathToFileURL(await writeCacheFile(join(tmpdir(), 'wsgate-bundles'), 'runtime', 'mjs', result.outputFiles[0]!.contents)).href;
+}

@@ -1,0 +1,101 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HandlerBundler } from '../../../local/runtime/handler-bundler.ts';
+import type { HandlerLoad } from '../../../local/runtime/environment-protocol.ts';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+// Inside the repo (git-ignored), so the projects written here resolve the repo's node_modules (aws-sdk, the SDK v3).
+mkdirSync(join(root, 'test-results'), { recursive: true });
+const scratch = mkdtempSync(join(root, 'test-results', 'bundler-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Writes a project of `files` (path → source) into a folder of its own; returns that folder. */
+function project(name: string, files: Record<string, string>): string {
+  const dir = join(scratch, name);
+  for (const [path, source] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), source);
+  }
+  return dir;
+}
+
+async function compiled(load: Promise<HandlerLoad>): Promise<Extract<HandlerLoad, { kind: 'compiled' }>> {
+  const result = await load;
+  if (result.kind !== 'compiled') throw new Error(`expected a compiled handler, got ${result.kind}`);
+  return result;
+}
+
+describe('HandlerBundler', () => {
+  const bundler = new HandlerBundler();
+
+  it('builds an ESM TypeScript handler (a "type": "module" package) into an .mjs of its own files, packages left to Node', async () => {
+    const dir = project('esm', {
+      'package.json': '{ "type": "module" }',
+      'src/handler.ts': [
+        "import AWS from 'aws-sdk';",
+        "import DynamoDB from 'aws-sdk/clients/dynamodb';", // no extension, no `exports`: tsx took it, Node's ESM loader does not
+        "import { shout } from './lib/shout.ts';",
+        'export const handler = async (event: { word: string }) => ({',
+        '  word: shout(event.word), sameClient: DynamoDB === AWS.DynamoDB, url: import.meta.url, dirname: import.meta.dirname,',
+        '});',
+      ].join('\n'),
+      'src/lib/shout.ts': 'export const shout = (word: string): string => `${word.toUpperCase()}!`;\n',
+    });
+    const file = join(dir, 'src', 'handler.ts');
+    const load = await compiled(bundler.load(file));
+    expect(load.url).toMatch(/\/node_modules\/\.cache\/wsgate\/src-handler-[0-9a-f]{8}-[0-9a-f]{12}\.mjs$/);
+    expect(load.files.sort()).toEqual([file, join(dir, 'src', 'lib', 'shout.ts')]);
+    const { handler } = (await import(load.url)) as { handler: (event: { word: string }) => Promise<unknown> };
+    // The handler's own location, not the bundle's.
+    expect(await handler({ word: 'hi' })).toEqual({ word: 'HI!', sameClient: true, url: pathToFileURL(file).href, dirname: join(dir, 'src') });
+  });
+
+  it('builds a CommonJS TypeScript handler (no "type") with tsconfig paths into a .cjs, with its own __dirname', async () => {
+    const dir = project('cjs', {
+      'package.json': '{ "name": "cjs-project" }',
+      'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@libs/*': ['src/libs/*'] } } }),
+      'src/functions/handler.ts': "import { greeting } from '@libs/greeting';\nexport const main = async () => ({ greeting: greeting('you'), dirname: __dirname, filename: __filename });\n",
+      'src/libs/greeting.ts': 'export const greeting = (name: string) => `hello, ${name}`;\n',
+    });
+    const file = join(dir, 'src', 'functions', 'handler.ts');
+    const load = await compiled(new HandlerBundler({ tsconfig: join(dir, 'tsconfig.json') }).load(file));
+    expect(load.url).toMatch(/\.cjs$/);
+    expect(load.files).toContain(join(dir, 'src', 'libs', 'greeting.ts'));
+    const namespace = (await import(load.url)) as { default: { main: () => Promise<unknown> } };
+    expect(await namespace.default.main()).toEqual({ greeting: 'hello, you', dirname: join(dir, 'src', 'functions'), filename: file });
+  });
+
+  it('loads JavaScript as it is, and lists the files it imports for the watcher', async () => {
+    const dir = project('js', { 'package.json': '{ "type": "module" }', 'handler.js': "import { x } from './x.js';\nexport const handler = () => x;\n", 'x.js': 'export const x = 1;\n' });
+    expect(await bundler.load(join(dir, 'handler.js'))).toEqual({ kind: 'native' });
+    expect((await bundler.imports(join(dir, 'handler.js'))).sort()).toEqual([join(dir, 'handler.js'), join(dir, 'x.js')]);
+  });
+
+  it('leaves to tsx what a bundle would change: a module that reads its own location, top-level await in CommonJS, a computed require, a syntax error', async () => {
+    const dir = project('fallback', {
+      'package.json': '{}',
+      'location.ts': "import { here } from './lib/here.ts';\nexport const handler = async () => here;\n",
+      'lib/here.ts': 'export const here = __dirname;\n',
+      'await.ts': 'const value = await Promise.resolve(1);\nexport const handler = async () => value;\n',
+      'computed.ts': "const name = 'node:' + 'os';\nexport const handler = async () => require(name).platform();\n",
+      'broken.ts': 'export async function handler( {\n',
+    });
+    for (const name of ['location.ts', 'await.ts', 'computed.ts', 'broken.ts']) expect([name, await bundler.load(join(dir, name))]).toEqual([name, { kind: 'tsx' }]);
+  });
+
+  it('builds again after an edit to a file the handler imports, and only then', async () => {
+    const dir = project('edits', { 'package.json': '{ "type": "module" }', 'handler.ts': "import { n } from './n.ts';\nexport const handler = async () => n;\n", 'n.ts': 'export const n = 1;\n' });
+    const file = join(dir, 'handler.ts');
+    const first = await compiled(bundler.load(file));
+    expect(await compiled(bundler.load(file))).toBe(first); // one build, shared by every environment of every function on it
+    writeFileSync(join(dir, 'n.ts'), 'export const n = 2;\n');
+    bundler.changed(join(dir, 'n.ts'));
+    const second = await compiled(bundler.load(file));
+    expect(second.url).not.toBe(first.url);
+    expect(await ((await import(second.url)) as { handler: () => Promise<number> }).handler()).toBe(2);
+    bundler.changed(join(dir, 'elsewhere.ts'));
+    expect(await compiled(bundler.load(file))).toBe(second);
+  });
+});
