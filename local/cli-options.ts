@@ -29,6 +29,7 @@ export const usage = (command: string) => `usage: ${command} [options]
   --no-isolate         run the handlers in the emulator's own process, sharing its env and globals (faster cold
                        starts; no interception of AWS hostnames); default: each function in execution environments
                        of its own, as Lambda does (worker threads; the two flags below apply to them)
+  --isolate            execution environments even where custom.wsgate has isolate: false
   --no-warm            do not start one environment per function after the start (see every cold start)
   --max-concurrency N  execution environments per function at most (default 10; more invocations queue)
   --unordered          run a connection's frames concurrently, as API Gateway may (default: one at a time, in order)

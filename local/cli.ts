@@ -17,8 +17,8 @@ async function main(): Promise<void> {
   }
   // Loaded once the flags are known good: --help, --version and a bad flag answer without loading the emulator.
   const { startEmulator } = await import('./emulator.ts');
-  // The CLI always serves the pages, and runs each function in execution environments of its own (--no-isolate: here).
-  const emulator = await startEmulator(options, { httpPort: 3000, isolation: 'environments' });
+  // The CLI always serves the pages (functions run in execution environments of their own, as for every caller).
+  const emulator = await startEmulator(options, { httpPort: 3000 });
   const routes = [...emulator.config.routes.keys()].join(', ');
   console.log(
     [

@@ -63,9 +63,9 @@ export interface EmulatorOptions {
   /** ANSI colours in text lines. Default: on when `log` is the default and stdout is a terminal, off with NO_COLOR. */
   color?: boolean;
   /**
-   * `in-process` (default for now): handlers are imported into the emulator's process and share its `process.env`.
-   * `environments`: each function runs in execution environments of its own (worker threads), as on Lambda; the
-   * options below apply to it.
+   * `environments` (default): each function runs in execution environments of its own (worker threads), as on Lambda;
+   * the options below apply to it. `in-process`: handlers are imported into the emulator's process and share its
+   * `process.env` and globals (quicker to start, nothing isolated: see the README's "where it is not AWS").
    */
   isolation: 'in-process' | 'environments';
   /** Execution environments per function at most (a function's reservedConcurrency lowers it); more invocations queue. Default 10. */
@@ -98,7 +98,7 @@ export const EMULATOR_DEFAULTS: Readonly<EmulatorOptions> = {
   intercept: true,
   log: stdoutLine,
   logFormat: 'text',
-  isolation: 'in-process',
+  isolation: 'environments',
   maxConcurrency: 10,
   warm: true,
   environmentIdleMs: 600_000,

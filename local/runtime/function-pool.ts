@@ -44,6 +44,11 @@ interface Waiter {
  */
 export class FunctionPool {
   private readonly environments = new Set<ExecutionEnvironment>();
+  /**
+   * Environments handed to an invocation that has not started it yet: still `idle` for a moment (the invocation runs
+   * after an await), so without this a second invocation in the same turn would be handed the same one.
+   */
+  private readonly leased = new Set<ExecutionEnvironment>();
   private readonly waiters: Waiter[] = [];
   private readonly idleTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
   private initFailure?: FunctionInitError;
@@ -78,7 +83,13 @@ export class FunctionPool {
     try {
       const { environment, coldStart } = await this.acquire();
       started(coldStart);
-      const outcome = await environment.invoke(requestId, event, timeoutMs);
+      let running: ReturnType<ExecutionEnvironment['invoke']>;
+      try {
+        running = environment.invoke(requestId, event, timeoutMs);
+      } finally {
+        this.leased.delete(environment); // busy now, until the outcome (or it ended in the meantime)
+      }
+      const outcome = await running;
       this.released(environment);
       return { ...outcome, coldStart, ...(coldStart && environment.initDurationMs !== undefined ? { initDurationMs: environment.initDurationMs } : {}) };
     } finally {
@@ -89,10 +100,10 @@ export class FunctionPool {
   private acquire(): Promise<{ environment: ExecutionEnvironment; coldStart: boolean }> {
     if (this.closed) return Promise.reject(new Error('the emulator is stopping'));
     if (this.initFailure) return Promise.reject(this.initFailure);
-    const idle = [...this.environments].find((environment) => environment.state === 'idle' && !environment.retired);
+    const idle = [...this.environments].find((environment) => environment.state === 'idle' && !environment.retired && !this.leased.has(environment));
     if (idle) {
       this.clearIdle(idle);
-      return Promise.resolve({ environment: idle, coldStart: false });
+      return Promise.resolve(this.lease(idle, false));
     }
     return new Promise((resolve, reject) => {
       this.waiters.push({ resolve, reject });
@@ -122,7 +133,7 @@ export class FunctionPool {
     environment.ready.then(
       () => {
         const waiter = environment.retired ? undefined : this.waiters.shift();
-        if (waiter) waiter.resolve({ environment, coldStart: true });
+        if (waiter) waiter.resolve(this.lease(environment, true));
         else this.released(environment);
       },
       (error: Error) => {
@@ -141,14 +152,19 @@ export class FunctionPool {
     if (environment.state !== 'idle') return; // it ended (timeout, crash): `ended` grows the pool if needed
     if (environment.retired || this.closed) return void environment.end();
     const waiter = this.waiters.shift();
-    if (waiter) return waiter.resolve({ environment, coldStart: false });
+    if (waiter) return waiter.resolve(this.lease(environment, false));
     const timer = setTimeout(() => {
       this.idleTimers.delete(environment);
       if (this.settings.keepOne && this.environments.size === 1) return;
-      if (environment.state === 'idle') void environment.end();
+      if (environment.state === 'idle' && !this.leased.has(environment)) void environment.end();
     }, this.settings.idleMs);
     timer.unref();
     this.idleTimers.set(environment, timer);
+  }
+
+  private lease(environment: ExecutionEnvironment, coldStart: boolean): { environment: ExecutionEnvironment; coldStart: boolean } {
+    this.leased.add(environment);
+    return { environment, coldStart };
   }
 
   private clearIdle(environment: ExecutionEnvironment): void {
@@ -161,7 +177,8 @@ export class FunctionPool {
     this.initFailure = undefined;
     for (const environment of this.environments) {
       environment.retired = true;
-      if (environment.state !== 'busy') void environment.end();
+      // A leased one runs its invocation first (it was handed out before the edit), then ends as a busy one does.
+      if (environment.state !== 'busy' && !this.leased.has(environment)) void environment.end();
     }
   }
 

@@ -164,7 +164,7 @@ describe('the CLI', () => {
   it('prints its usage with --help', async () => {
     const help = await run(['--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--config PATH', '--port N', '--http-port N', '--stage S', '--host ADDR', '--persist DIR', '--idle-timeout S', '--max-duration S']) {
+    for (const flag of ['--config PATH', '--port N', '--http-port N', '--stage S', '--host ADDR', '--persist DIR', '--idle-timeout S', '--max-duration S', '--no-isolate', '--isolate ', '--no-intercept', '--max-concurrency N']) {
       expect(help.stdout).toContain(flag);
     }
   });

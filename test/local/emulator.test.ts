@@ -70,13 +70,14 @@ describe('emulatorOptions', () => {
 });
 
 describe('startEmulator', () => {
-  it('fails on a missing export, naming what the file exports, and leaves process.env as it was', async () => {
+  it('in-process, fails the start on a missing export, naming what the file exports, and leaves process.env as it was', async () => {
+    // (In execution environments, the default, only that function fails: test/local/runtime/lambda-runtime.test.ts.)
     const dir = join(scratch, 'noexport');
     cpSync(join(projectsDir, 'behaviour'), dir, { recursive: true });
     cpSync(join(projectsDir, 'record.ts'), join(scratch, 'record.ts'));
     writeFileSync(join(dir, 'serverless.yml'), 'service: s\nprovider:\n  name: aws\nfunctions:\n  fn:\n    handler: handlers.nothingHere\n    events:\n      - websocket: $default\n');
     const before = { ...process.env };
-    await expect(startEmulator({ configPath: join(dir, 'serverless.yml'), port: 0, log: false })).rejects.toMatchObject({
+    await expect(startEmulator({ configPath: join(dir, 'serverless.yml'), port: 0, log: false, isolation: 'in-process' })).rejects.toMatchObject({
       name: 'ConfigError',
       code: 'EXPORT_NOT_FOUND',
       message: expect.stringMatching(/handler "handlers\.nothingHere": .*handlers\.ts has no exported function "nothingHere" \(it exports: .*connect, .*echo/),
@@ -123,11 +124,11 @@ describe('startEmulator', () => {
     }
   });
 
-  it('sets the handlers\' environment and the SDK variables, keeps what the user set, warns about conflicts', async () => {
+  it('in-process, sets the handlers\' environment and the SDK variables in process.env, keeps what the user set, warns about conflicts', async () => {
     const lines: string[] = [];
     delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
     process.env.AWS_REGION = 'ap-northeast-1';
-    const emulator = await startProject('runtimes', { log: (line) => void lines.push(line) });
+    const emulator = await startProject('runtimes', { log: (line) => void lines.push(line), isolation: 'in-process' });
     try {
       expect(process.env).toMatchObject({
         AWS_REGION: 'ap-northeast-1', // the user's
@@ -145,7 +146,7 @@ describe('startEmulator', () => {
     expect(process.env.AWS_REGION).toBe('ap-northeast-1');
     expect(process.env.ONLY_ESM).toBeUndefined();
     delete process.env.AWS_REGION;
-    const regional = await startProject('runtimes');
+    const regional = await startProject('runtimes', { isolation: 'in-process' });
     expect(process.env.AWS_REGION).toBe('eu-west-1'); // provider.region
     await regional.stop();
   });

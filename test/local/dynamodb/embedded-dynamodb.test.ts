@@ -54,7 +54,8 @@ describe('embedded DynamoDB', () => {
 
   it('gives handlers table names and ARNs for !Ref, !GetAtt and !Sub; leaves other references unset with a warning', async () => {
     const lines: string[] = [];
-    const emulator = await startProject('tables', { log: (line) => void lines.push(line) });
+    // In-process, the handlers' variables are this process's to read (the test above reads NOTES_TABLE from a handler in its environment).
+    const emulator = await startProject('tables', { log: (line) => void lines.push(line), isolation: 'in-process' });
     try {
       expect(process.env).toMatchObject({
         NOTES_TABLE: 'notes-dev',

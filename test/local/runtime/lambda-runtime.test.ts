@@ -186,6 +186,17 @@ describe('the lifecycle', () => {
     }
   });
 
+  it('hands an idle environment to one of several invocations arriving in one turn, never to two', async () => {
+    await emulator.invoke('counter', { body: '{}' }); // one environment, idle now
+    const outcomes = await Promise.all([1, 2, 3].map(() => emulator.invoke('counter', { body: '{}' })));
+    // Whichever environment each gets (the idle one, one it frees, or a new one), every one runs.
+    expect(outcomes.map((outcome) => [outcome.error?.message, (outcome.result as { statusCode?: number } | undefined)?.statusCode])).toEqual([
+      [undefined, 200],
+      [undefined, 200],
+      [undefined, 200],
+    ]);
+  });
+
   it('throttles past reservedConcurrency as Lambda does: that frame gets Internal server error', async () => {
     const gate = await startGate();
     const other = await connectClient(emulator.wsUrl);

@@ -12,6 +12,7 @@ import { projectsDir } from '../../fixture-projects.ts';
 import { cdkSynth, linkedTempDir } from '../../../support/cdk-synth.ts';
 import { connectClient } from '../../../support/ws-client.ts';
 import type { TestClient } from '../../../support/ws-client.ts';
+import { readerWarnings } from '../../../support/warnings.ts';
 
 /** A CDK app (WebSocketApi, WebSocketStage, WebSocketLambdaIntegration, WebSocketLambdaAuthorizer, a Table), synthesized by the real `cdk synth`. */
 describe('a CDK cloud assembly', () => {
@@ -124,7 +125,7 @@ describe('a CDK cloud assembly', () => {
       await expect.poll(() => lines.find((line) => line.startsWith('re-read')), { timeout: 10_000, interval: 50 }).toEqual(
         expect.stringMatching(/^re-read manifest\.json: new code for AuthorizeD8507075, Connect5B7625CA, Disconnect7D6B12BD, Send46722DF3, PushHttp[0-9A-F]{8}, PushTick[0-9A-F]{8}, PushStream[0-9A-F]{8}$/),
       );
-      expect(lines.filter((line) => line.startsWith('warning:'))).toEqual([]);
+      expect(readerWarnings(lines)).toEqual([]);
       expect(watched.config.routes.get('whoami')!.handler.file).toBe(join(copy, newAsset, 'send.js'));
       ada.send({ action: 'whoami' });
       expect(await ada.next((f) => f.build !== undefined)).toEqual({ connectionId: expect.any(String), name: 'ada', build: 'second' });
