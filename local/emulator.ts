@@ -27,6 +27,7 @@ import { EmulatorLog } from './log/emulator-log.ts';
 import { applyEnvironment, handlerEnvironment, userEnvironmentValue } from './runtime/handler-environment.ts';
 import { InProcessRuntime } from './runtime/in-process-runtime.ts';
 import type { FunctionRunner } from './runtime/in-process-runtime.ts';
+import { HandlerBundler } from './runtime/handler-bundler.ts';
 import { LambdaRuntime } from './runtime/lambda-runtime.ts';
 import { INTERCEPT_PRELOAD } from './runtime/intercept/preload-path.ts';
 import type { InvokeOutcome } from './runtime/lambda-runtime.ts';
@@ -205,6 +206,13 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
 
   try {
     const events = new EventEmitter().setMaxListeners(100);
+    // In environments the first handshake waits on $connect's cold start: its build (esbuild, a process of its own)
+    // starts now, beside the DynamoDB's.
+    const bundler = options.isolation === 'environments' ? new HandlerBundler(config.tsconfig ? { tsconfig: config.tsconfig } : {}) : undefined;
+    for (const key of connectFunctions(config)) {
+      const fn = config.functions.get(key);
+      if (fn && bundler) void bundler.load(fn.handler.file);
+    }
     const externalDynamo = options.dynamodbEndpoint ?? userEnvironmentValue('AWS_ENDPOINT_URL_DYNAMODB');
     const embedded = externalDynamo ? undefined : await startEmbeddedDynamoDb({ host: '127.0.0.1', persistDir: options.persistDir });
     if (embedded) cleanup.push(() => embedded.stop());
@@ -261,13 +269,12 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
         // Requests for AWS's own hostnames reach the emulator from inside each environment, never from this process.
         preload: options.intercept ? [INTERCEPT_PRELOAD, ...options.preload] : options.preload,
         ...(config.tsconfig ? { tsconfig: config.tsconfig } : {}),
+        ...(bundler ? { bundler } : {}),
         log,
       });
       cleanup.push(() => environments.close());
       runtime = environments;
-      const connect = config.routes.get('$connect');
-      const first = connect ? [...(connect.authorizer ? [connect.authorizer.functionKey] : []), connect.functionKey] : [];
-      if (options.warm) warming = environments.warmAll(first);
+      if (options.warm) warming = environments.warmAll(connectFunctions(config));
     } else {
       // In-process: handlers share this process's env (the union of every function's; conflicts are reported).
       const { environment, conflicts } = handlerEnvironment(config);
@@ -411,6 +418,12 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
     await stop();
     throw error;
   }
+}
+
+/** The functions a handshake runs: the $connect route's authorizer, then its function (none without a $connect route). */
+function connectFunctions(config: EmulatorConfig): string[] {
+  const connect = config.routes.get('$connect');
+  return connect ? [...(connect.authorizer ? [connect.authorizer.functionKey] : []), connect.functionKey] : [];
 }
 
 /** `/{stage}/@connections/…` and `/@connections/…` belong to the management API, whatever the app's HTTP routes. */

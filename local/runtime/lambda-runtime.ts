@@ -51,8 +51,10 @@ export interface RuntimeOptions extends EnvironmentFacts {
   environmentIdleMs: number;
   /** Modules every environment imports before its handler (see EnvironmentSetup.preload). */
   preload: string[];
-  /** The project's tsconfig.json, for the TypeScript loader inside each environment. */
+  /** The project's tsconfig.json, for the handlers' builds (and tsx, where a handler needs it). */
   tsconfig?: string;
+  /** Builds the TypeScript handlers; given when some were asked for before the runtime existed (see `prebuild`). */
+  bundler?: HandlerBundler;
   log: RuntimeLog;
 }
 
@@ -75,7 +77,7 @@ export class LambdaRuntime {
     private readonly functions: ReadonlyMap<string, FunctionFacts>,
     private readonly options: RuntimeOptions,
   ) {
-    this.bundler = new HandlerBundler(options.tsconfig ? { tsconfig: options.tsconfig } : {});
+    this.bundler = options.bundler ?? new HandlerBundler(options.tsconfig ? { tsconfig: options.tsconfig } : {});
     if (options.watch) {
       this.watcher = new SourceWatcher(
         (file, functionKeys, repeated) => {
