@@ -40,7 +40,8 @@ export function connectClient(url: string, options: WebSocket.ClientOptions = {}
         frames,
         closed,
         send: (frame) => socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
-        next(match, timeoutMs = 5_000) {
+        // 15 s by default: the frame may come from a function's first run, a cold start, slow on a loaded 2-core machine.
+        next(match, timeoutMs = 15_000) {
           return new Promise((resolveFrame, rejectFrame) => {
             const look = () => {
               const index = frames.findIndex((f, i) => !consumed.has(i) && match(f));

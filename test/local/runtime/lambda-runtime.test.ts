@@ -52,7 +52,7 @@ let client: TestClient;
 const lines: string[] = [];
 const ask = async (action: string, extra: Record<string, unknown> = {}, on: TestClient = client) => {
   on.send({ action, ...extra });
-  return on.next(() => true, 15_000);
+  return on.next(() => true, 30_000); // a reply may wait for a new environment's cold start
 };
 
 beforeAll(async () => {
@@ -137,7 +137,7 @@ describe('execution environments', () => {
     expect(await failed).toMatchObject({ status: 'error', error: expect.stringMatching(error) });
     expect(await ask(action, {})).toEqual(fine);
     expect(await ask('red')).toMatchObject({ COLOUR: 'red' });
-  });
+  }, 90_000); // the environment's end, then a cold start of the next
 
   it('loads aws-sdk v2 through two entry paths into one module graph', async () => {
     expect(await ask('sdkv2')).toEqual({ executor: 'function', documentClient: 'function', sameNamespace: true });
