@@ -24,6 +24,7 @@ import type { HandlerLoad } from './environment-protocol.ts';
  */
 export class HandlerBundler {
   private readonly builds = new Map<string, { load: Promise<HandlerLoad>; files: Set<string> }>();
+  private readonly scans = new Map<string, Promise<string[]>>();
   private esbuild?: Promise<typeof import('esbuild')>;
 
   constructor(private readonly options: { tsconfig?: string } = {}) {}
@@ -44,7 +45,23 @@ export class HandlerBundler {
    * The project's own files a JavaScript handler imports, for the watcher: Node's loader reports none (tsx's hook used
    * to), so they are read from a build that is not run. Just the file itself when that build fails.
    */
-  async imports(file: string): Promise<string[]> {
+  imports(file: string): Promise<string[]> {
+    let scan = this.scans.get(file);
+    if (scan === undefined) {
+      scan = this.scan(file);
+      this.scans.set(file, scan);
+    }
+    return scan;
+  }
+
+  /** `file` was edited: the builds (and scans) that include it are made again when next asked for. */
+  changed(file: string): void {
+    for (const [entry, build] of this.builds) if (build.files.has(file)) this.builds.delete(entry);
+    // A scan's files are known only once it is done; one still running is dropped too (it may have read the old file).
+    for (const entry of this.scans.keys()) this.scans.delete(entry);
+  }
+
+  private async scan(file: string): Promise<string[]> {
     try {
       this.esbuild ??= import('esbuild');
       const result = await (await this.esbuild).build({ entryPoints: [file], bundle: true, packages: 'external', platform: 'node', format: moduleKind(file), write: false, metafile: true, logLevel: 'silent', absWorkingDir: dirname(file) });
@@ -52,11 +69,6 @@ export class HandlerBundler {
     } catch {
       return [file];
     }
-  }
-
-  /** `file` was edited: the builds that include it are made again when next asked for. */
-  changed(file: string): void {
-    for (const [entry, build] of this.builds) if (build.files.has(file)) this.builds.delete(entry);
   }
 
   private async build(file: string, files: Set<string>): Promise<HandlerLoad> {

@@ -2,8 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HandlerBundler } from '../../../local/runtime/handler-bundler.ts';
 import type { HandlerLoad } from '../../../local/runtime/environment-protocol.ts';
+import { ExecutionEnvironment } from '../../../local/runtime/execution-environment.ts';
+import { HandlerBundler } from '../../../local/runtime/handler-bundler.ts';
+import { runtimeModule } from '../../../local/runtime/runtime-module.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 // Inside the repo (git-ignored), so the projects written here resolve the repo's node_modules (aws-sdk, the SDK v3).
@@ -83,6 +85,27 @@ describe('HandlerBundler', () => {
       'broken.ts': 'export async function handler( {\n',
     });
     for (const name of ['location.ts', 'await.ts', 'computed.ts', 'broken.ts']) expect([name, await bundler.load(join(dir, name))]).toEqual([name, { kind: 'tsx' }]);
+  });
+
+  it('keeps the TypeScript lines in the stack trace of an error thrown in its environment', async () => {
+    const dir = project('stack', {
+      'package.json': '{ "type": "module" }',
+      'handler.ts': "import { check } from './lib/check.ts';\ntype Event = { n: number };\nexport const handler = async (event: Event) => check(event.n);\n",
+      'lib/check.ts': "interface Limits { max: number }\nconst limits: Limits = { max: 0 };\nexport function check(n: number): never {\n  throw new Error(`over ${limits.max}: ${n}`);\n}\n",
+    });
+    const file = join(dir, 'handler.ts');
+    const [load, runtime] = await Promise.all([compiled(bundler.load(file)), runtimeModule([])]);
+    const setup = { handler: { declared: 'handler.handler', file, exportName: 'handler' }, load, ...(runtime ? { runtime } : {}), functionName: 'stack', memorySize: 128, region: 'eu-west-1', preload: [] };
+    const environment = new ExecutionEnvironment(setup, { PATH: process.env.PATH ?? '' }, { files() {}, log() {}, ended() {} });
+    try {
+      await environment.ready;
+      const outcome = await environment.invoke('r1', { n: 7 }, 10_000);
+      expect(outcome.error?.message).toBe('over 0: 7');
+      expect(outcome.error?.stack).toContain(`${join(dir, 'lib', 'check.ts')}:4:`);
+      expect(outcome.error?.stack).toContain(`${file}:3:`);
+    } finally {
+      await environment.end();
+    }
   });
 
   it('builds again after an edit to a file the handler imports, and only then', async () => {
