@@ -14,6 +14,22 @@ export interface PoolSettings {
   reservedConcurrency?: number;
   /** An environment idle this long is ended (one is kept when `keepOne`). */
   idleMs: number;
+  /**
+   * Up to this many environments start as soon as invocations wait for one (the machine's cores). Past it, one more
+   * starts after invocations have waited `scaleUpDelayMs`, and then only while the cores have room (see `cpuLoad`).
+   */
+  eagerEnvironments: number;
+  scaleUpDelayMs: number;
+  /**
+   * The process's share of the machine's cores lately (0–1, see CpuLoad). Past `eagerEnvironments`, another
+   * environment starts while it is below `roomBelow`, or once the oldest waiting invocation has waited `maxQueueMs`:
+   * on full cores a new environment adds its init and JIT warm-up, not capacity, and the invocations it would take
+   * finish sooner in the environments running. The wait is bounded, so invocations that wait on something else than
+   * the CPU (a slow API, a gate in a test) still get environments of their own.
+   */
+  cpuLoad: () => number;
+  roomBelow: number;
+  maxQueueMs: number;
   keepOne: boolean;
   hooks: {
     files(files: string[]): void;
@@ -33,6 +49,7 @@ export interface PooledOutcome extends EnvironmentOutcome {
 }
 
 interface Waiter {
+  since: number;
   resolve(lease: { environment: ExecutionEnvironment; coldStart: boolean }): void;
   reject(error: Error): void;
 }
@@ -52,6 +69,7 @@ export class FunctionPool {
   private readonly waiters: Waiter[] = [];
   private readonly idleTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
   private initFailure?: FunctionInitError;
+  private growTimer?: NodeJS.Timeout;
   private inFlight = 0;
   private closed = false;
 
@@ -106,15 +124,35 @@ export class FunctionPool {
       return Promise.resolve(this.lease(idle, false));
     }
     return new Promise((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
+      this.waiters.push({ since: performance.now(), resolve, reject });
       this.grow();
     });
   }
 
-  /** One more environment when invocations wait for more than those starting, within the limit. */
+  /**
+   * One more environment when invocations wait for more than those starting, within the limit: at once up to
+   * `eagerEnvironments`, past it after `scaleUpDelayMs` and only with room on the cores (see PoolSettings).
+   */
   private grow(): void {
+    if (!this.short()) return;
+    if (this.environments.size < this.settings.eagerEnvironments) return void this.spawn();
+    this.growTimer ??= setTimeout(() => {
+      this.growTimer = undefined;
+      if (!this.short()) return;
+      if (this.roomForAnother()) this.spawn();
+      this.grow(); // still short: another (or another look) after the next wait
+    }, this.settings.scaleUpDelayMs);
+  }
+
+  private roomForAnother(): boolean {
+    const { cpuLoad, roomBelow, maxQueueMs } = this.settings;
+    return cpuLoad() < roomBelow || performance.now() - this.waiters[0]!.since >= maxQueueMs;
+  }
+
+  /** More invocations wait than environments are starting, and the limit allows another. */
+  private short(): boolean {
     const starting = [...this.environments].filter((environment) => environment.state === 'initializing').length;
-    if (this.waiters.length > starting && this.environments.size < this.settings.maxEnvironments && !this.closed) this.spawn();
+    return this.waiters.length > starting && this.environments.size < this.settings.maxEnvironments && !this.closed;
   }
 
   private spawn(): ExecutionEnvironment {
@@ -184,6 +222,7 @@ export class FunctionPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.growTimer);
     for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('the emulator is stopping'));
     await Promise.all([...this.environments].map((environment) => environment.end()));
   }
