@@ -1,11 +1,14 @@
 /**
- * Load benchmark: `npx tsx bench/load.ts`. Runs the same three loads against a plain `ws` fan-out server (the
- * reference) and against wsgate as `npm start` runs it (a child process: the emulator, our app, embedded DynamoDB):
+ * Load benchmark: `npx tsx bench/load.ts`. Runs the same three loads against two references and against wsgate as
+ * `npm start` runs it (a child process: the emulator, our app, embedded DynamoDB):
  *
  * 1. fan-out: LOAD_CLIENTS clients in LOAD_ROOMS rooms; in each room LOAD_SENDERS members send LOAD_MESSAGES messages
  *    each; every member must receive every message exactly once, in each sender's order. Deliveries per second.
  * 2. latency: 5 members of one room sending a steady LOAD_RATE messages/s between them; p50/p95 send -> receive.
  * 3. crowd: LOAD_CROWD clients connecting into one room; time until the last handshake completed.
+ * Each load gets a fresh server; wsgate's loads start once its CLI reports every function warm (steady state).
+ * Targets: a plain `ws` fan-out (the least a fan-out costs), the same fan-out with one SDK v3 PostToConnection per
+ * delivery (bench/sdk-floor-server.ts: what the SDK alone costs), and wsgate.
  *
  * LOAD_PROFILE=DIR writes a V8 CPU profile of the emulator process during each wsgate load to DIR (taken through the
  * inspector, so start-up and shutdown stay out of it); `npx tsx bench/profile-summary.ts FILE` says where the time went.
@@ -33,9 +36,9 @@ const LOAD = {
 };
 const PROFILE_DIR = process.env.LOAD_PROFILE;
 const CLI_ARGS = (process.env.LOAD_CLI_ARGS ?? '').split(' ').filter(Boolean);
-/** LOAD_ONLY=fan-out,latency,crowd and LOAD_TARGETS=reference,wsgate narrow a run (for profiling one load). */
+/** LOAD_ONLY=fan-out,latency,crowd and LOAD_TARGETS=reference,sdk-floor,wsgate narrow a run (for profiling one load). */
 const ONLY = new Set((process.env.LOAD_ONLY ?? 'fan-out,latency,crowd').split(','));
-const ONLY_TARGETS = new Set((process.env.LOAD_TARGETS ?? 'reference,wsgate').split(','));
+const ONLY_TARGETS = new Set((process.env.LOAD_TARGETS ?? 'reference,sdk-floor,wsgate').split(','));
 /** API Gateway (and the emulator) refuse new connections past 500/s with 429: stay under it. */
 const CONNECTS_PER_SECOND = 400;
 const CONNECT_CONCURRENCY = env('LOAD_CONNECT_CONCURRENCY', 20);
@@ -92,6 +95,34 @@ async function startReference(): Promise<Target> {
   };
 }
 
+/**
+ * The second reference (bench/sdk-floor-server.ts, a process of its own): the same fan-out with every delivery one SDK
+ * v3 PostToConnection to a bare HTTP server, nothing else. What one signed post per delivery costs on this machine, the
+ * floor for any emulator whose handlers use the SDK, as they do on AWS.
+ */
+async function startSdkFloor(): Promise<Target> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/sdk-floor-server.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+  let out = '';
+  const wsUrl = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /WebSocket\s+(ws:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.stderr.on('data', (chunk) => (out += chunk));
+    child.once('exit', (code) => reject(new Error(`sdk-floor-server exited ${code}: ${out}`)));
+  });
+  return {
+    wsUrl,
+    cpuMs: () => processCpuMs(child.pid),
+    profile: async () => async () => undefined,
+    async stop() {
+      child.kill('SIGKILL');
+      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
 /** wsgate exactly as `npm start` runs it, with the inspector open so the bench can profile it. */
 async function startWsgate(): Promise<Target> {
   const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', '--import', 'tsx', 'local/cli.ts', '--port', '0', '--http-port', '0', '--no-watch', ...CLI_ARGS], {
@@ -111,6 +142,16 @@ async function startWsgate(): Promise<Target> {
     });
     child.once('exit', (code) => reject(new Error(`npm start exited ${code}: ${out}${err}`)));
   });
+  // Steady state, not the start: each load begins once the CLI says every function has a warm environment (its
+  // background warm-up, a cold start per function, would otherwise share the cores with the first seconds of the load).
+  if (!CLI_ARGS.includes('--no-isolate')) {
+    await new Promise<void>((resolve, reject) => {
+      const look = () => /warm\s+\d+ of \d+ functions/.test(out) && (child.stdout.off('data', look), clearTimeout(timer), resolve());
+      const timer = setTimeout(() => reject(new Error(`no "warm" line from npm start within 120 s: ${out}`)), 120_000);
+      child.stdout.on('data', look);
+      look();
+    });
+  }
   const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(err)?.[1];
   return {
     wsUrl,
@@ -345,6 +386,7 @@ interface Result {
 const results: Result[] = [];
 const TARGETS = [
   { key: 'reference', name: 'plain `ws` fan-out (reference)', start: startReference },
+  { key: 'sdk-floor', name: '`ws` + one SDK v3 PostToConnection per delivery to a bare HTTP server, one thread (reference: the SDK\'s floor)', start: startSdkFloor },
   { key: 'wsgate', name: 'wsgate (`npm start`: emulator + our app + embedded DynamoDB)', start: startWsgate },
 ].filter((t) => ONLY_TARGETS.has(t.key));
 for (const { name, start } of TARGETS) {

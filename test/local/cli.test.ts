@@ -74,6 +74,12 @@ describe('the CLI', () => {
       expect(new URL(connectionsUrl!).port).toBe(new URL(wsUrl!).port);
       expect(new URL(pageUrl!).port).not.toBe(new URL(wsUrl!).port);
       expect((await fetch(`${pageUrl}config.json`)).status).toBe(200);
+      if (flags.length === 0) {
+        // Once the background warm-up is done, the CLI says so: every function has an environment ready.
+        const [, warm, all] = await output(/ {2}warm {10}(\d+) of (\d+) functions, \d+ ms after the start\n/, 60_000);
+        expect(Number(warm)).toBe(Number(all));
+        expect(Number(all)).toBeGreaterThan(1);
+      }
 
       const client = await connectClient(wsUrl!);
       client.send({ action: 'echo', n: 1 });
@@ -96,6 +102,7 @@ describe('the CLI', () => {
       expect(await client.next(() => true)).toEqual({ action: 'echo', n: 2 });
       client.socket.close();
       await output(/DISCONNECT \$disconnect {5}200 /);
+      if (flags.length > 0) expect(stdout).not.toMatch(/ {2}warm {10}/); // no environments, nothing was warmed
     } finally {
       child.kill('SIGINT');
     }
