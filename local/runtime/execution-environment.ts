@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { EnvironmentMessage, EnvironmentSetup, InvokeRequest, LogLevel } from './environment-protocol.ts';
+import { logStreamName } from './bootstrap/invoke.ts';
 import { EnvironmentExitError, FunctionInitError, HandlerTimeoutError, handlerError } from './runtime-errors.ts';
 
 export interface LogEntry {
@@ -82,7 +84,8 @@ export class ExecutionEnvironment {
   private start(setup: EnvironmentSetup): Worker {
     const worker = new Worker(ENTRY, {
       workerData: { setup },
-      env: this.environment,
+      // Lambda names a log stream per execution environment.
+      env: { ...this.environment, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName(randomUUID()) },
       // Not the emulator's own flags (a TypeScript loader, if the handler needs one, is registered inside, for this thread).
       execArgv: [],
       name: setup.functionName,

@@ -20,6 +20,8 @@ const setup = (workerData as { setup: EnvironmentSetup }).setup;
 const send = (message: EnvironmentMessage) => port.postMessage(message);
 let current: string | undefined;
 let peakMb = 0;
+// Every invocation this environment serves writes to its one log stream, as on Lambda.
+const logStreamName = process.env.AWS_LAMBDA_LOG_STREAM_NAME;
 
 // Handler output goes to the emulator, attributed to the invocation it belongs to (Lambda prefixes request ids too).
 for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const satisfies LogLevel[]) {
@@ -75,7 +77,7 @@ if (handler) port.on('message', (request: InvokeRequest) => void run(handler, re
 
 async function run(handler: LambdaHandler, request: InvokeRequest): Promise<void> {
   current = request.requestId;
-  const target = { functionName: setup.functionName, memorySize: setup.memorySize, region: setup.region, awsRequestId: request.requestId, deadline: request.deadline };
+  const target = { functionName: setup.functionName, memorySize: setup.memorySize, region: setup.region, awsRequestId: request.requestId, deadline: request.deadline, logStreamName };
   try {
     const result = await invoke(handler, request.event, target);
     sendResult(request.requestId, result, memoryMb());

@@ -7,6 +7,8 @@ export interface InvokeTarget {
   awsRequestId: string;
   /** Epoch ms when the function times out. */
   deadline: number;
+  /** The environment's log stream (`AWS_LAMBDA_LOG_STREAM_NAME`): one per environment, as on Lambda. */
+  logStreamName?: string;
 }
 
 /** A Lambda `context` as the Node.js runtime passes it, with the legacy `done`/`succeed`/`fail`. */
@@ -19,7 +21,7 @@ export function lambdaContext(target: InvokeTarget, settle: (error: unknown, res
     invokedFunctionArn: `arn:aws:lambda:${target.region}:000000000000:function:${functionName}`,
     memoryLimitInMB: String(target.memorySize),
     logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: logStreamName(awsRequestId),
+    logStreamName: target.logStreamName ?? logStreamName(awsRequestId),
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, target.deadline - Date.now()),
     done: (error?: unknown, result?: unknown) => settle(error, result),

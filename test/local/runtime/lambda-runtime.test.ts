@@ -95,6 +95,7 @@ describe('execution environments', () => {
       AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI: emulator.connectionsUrl,
       AWS_ENDPOINT_URL_DYNAMODB: emulator.dynamodbEndpoint,
       WSGATE_TEST_HOST_ONLY: null,
+      contextLogStreamName: red.AWS_LAMBDA_LOG_STREAM_NAME, // one stream per environment, the variable and context alike
     });
     expect(blue).toMatchObject({ COLOUR: 'blue', AWS_LAMBDA_FUNCTION_NAME: 'environments-local-blue', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512' });
     expect(process.env.COLOUR).toBeUndefined();
