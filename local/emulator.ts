@@ -357,7 +357,13 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
         const { event: _event, result: _result, logs: _logs, ...summary } = r;
         log.info('invocation', invocationLine(r), summary);
       });
-      events.on('management', (r: ManagementRecord) => log.info('management', `${r.time.slice(11, 23)}  ${r.connectionId.padEnd(16)}  @connections ${r.method.padEnd(6)} ${String(r.status)}`, { ...r }));
+      // The payload's size, never its bytes: what a handler posts is the app's data (tokens, messages), as in the text line.
+      events.on('management', ({ payload, ...r }: ManagementRecord) =>
+        log.info('management', `${r.time.slice(11, 23)}  ${r.connectionId.padEnd(16)}  @connections ${r.method.padEnd(6)} ${String(r.status)}`, {
+          ...r,
+          ...(payload === undefined ? {} : { bytes: typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength }),
+        }),
+      );
     }
 
     const emulator: Emulator = {

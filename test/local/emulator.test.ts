@@ -206,6 +206,24 @@ describe('the inspector API', () => {
     expect(emulator.listConnections()).toEqual([]);
   });
 
+  it('writes @connections calls with --log-format json as one object each: the payload by its size, never its bytes', async () => {
+    const lines: string[] = [];
+    const json = await startProject('behaviour', { logFormat: 'json', log: (line) => void lines.push(line), httpPort: false });
+    try {
+      const connected = nextEvent<ConnectionInfo>(json, 'connection', () => true);
+      const client = await connectClient(json.wsUrl);
+      const { connectionId } = await connected;
+      expect(json.post(connectionId, Buffer.from('{"token":"s3cr3t-ü"}'))).toBe('delivered');
+      expect(await client.next(() => true)).toEqual({ token: 's3cr3t-ü' });
+      client.socket.close();
+      const management = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.type === 'management');
+      expect(management).toEqual([{ time: expect.any(String), type: 'management', message: expect.stringContaining('@connections POST   200'), method: 'POST', connectionId, status: 200, bytes: 21 }]);
+      expect(lines.join('\n')).not.toContain('s3cr3t');
+    } finally {
+      await json.stop();
+    }
+  });
+
   it('post() and disconnect() take the @connections path: same outcomes, same management events', async () => {
     const connected = nextEvent<ConnectionInfo>(emulator, 'connection', () => true);
     const client = await connectClient(emulator.wsUrl);
