@@ -1,7 +1,4 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +7,7 @@ import type { EnvironmentSetup } from '../../../local/runtime/environment-protoc
 import { FunctionPool } from '../../../local/runtime/function-pool.ts';
 import type { PoolSettings } from '../../../local/runtime/function-pool.ts';
 import { runtimeModule } from '../../../local/runtime/runtime-module.ts';
+import { startGate } from '../../support/gate.ts';
 
 /*
  * How a function's pool grows past one environment per core (issue 10's load: ten environments of one busy function
@@ -145,24 +143,3 @@ describe('FunctionPool past one environment per core', () => {
   });
 });
 
-async function startGate() {
-  const held: ServerResponse[] = [];
-  const waiters = new Set<() => void>();
-  const server = createServer((_request, response) => {
-    held.push(response);
-    for (const wake of waiters) wake();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    /** Resolves once `count` requests are held. */
-    holding: (count: number) =>
-      new Promise<void>((resolve) => {
-        const look = () => held.length >= count && (waiters.delete(look), resolve());
-        waiters.add(look);
-        look();
-      }),
-    release: () => held.splice(0).forEach((response) => response.end('go')),
-    stop: () => new Promise((resolve) => server.close(resolve)),
-  };
-}

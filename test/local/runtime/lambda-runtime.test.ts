@@ -1,8 +1,6 @@
-import { createServer } from 'node:http';
-import type { ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator, InvocationRecord } from '../../../local/emulator.ts';
+import { startGate } from '../../support/gate.ts';
 import { connectClient } from '../../support/ws-client.ts';
 import type { TestClient } from '../../support/ws-client.ts';
 import { startProject } from '../fixture-projects.ts';
@@ -24,28 +22,6 @@ function invocationOf(emulator: Emulator, match: (record: InvocationRecord) => b
   });
 }
 
-/** A loopback server that holds each request until `release()`: handlers wait on it, so tests control overlap. */
-async function startGate() {
-  const held: ServerResponse[] = [];
-  const waiters = new Set<() => void>();
-  const server = createServer((_request, response) => {
-    held.push(response);
-    for (const wake of waiters) wake();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    /** Resolves once `count` requests are held. */
-    holding: (count: number) =>
-      new Promise<void>((resolve) => {
-        const look = () => held.length >= count && (waiters.delete(look), resolve());
-        waiters.add(look);
-        look();
-      }),
-    release: () => held.splice(0).forEach((response) => response.end('go')),
-    stop: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
 
 let emulator: Emulator;
 let client: TestClient;
