@@ -96,26 +96,42 @@ async function startReference(): Promise<Target> {
 }
 
 /**
- * The second reference (bench/sdk-floor-server.ts, a process of its own): the same fan-out with every delivery one SDK
- * v3 PostToConnection to a bare HTTP server, nothing else. What one signed post per delivery costs on this machine, the
- * floor for any emulator whose handlers use the SDK, as they do on AWS.
+ * A server of the bench in a process of its own: `waitFor(pattern)` resolves with the first match in its output (stdout
+ * and stderr, as they come, so a line printed after a flood of event lines is still seen) and rejects when the process
+ * exits first or after `timeoutMs`; `stop()` kills it. The first 10,000 characters are kept for error messages.
  */
-async function startSdkFloor(): Promise<Target> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/sdk-floor-server.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
-  let out = '';
-  const wsUrl = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /WebSocket\s+(ws:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.stderr.on('data', (chunk) => (out += chunk));
-    child.once('exit', (code) => reject(new Error(`sdk-floor-server exited ${code}: ${out}`)));
-  });
+function spawnServer(name: string, args: string[], env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let kept = '';
+  const keep = (chunk: Buffer) => void (kept.length < 10_000 && (kept += chunk));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  if (process.env.LOAD_DEBUG) child.stdout.pipe(process.stderr);
   return {
-    wsUrl,
-    cpuMs: () => processCpuMs(child.pid),
-    profile: async () => async () => undefined,
+    child,
+    output: () => kept,
+    waitFor: (pattern: RegExp, timeoutMs = 120_000) =>
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        let tail = kept.slice(-1_000); // a match may straddle two chunks
+        const done = (settle: () => void) => {
+          child.stdout.off('data', look);
+          child.stderr.off('data', look);
+          child.off('exit', exited);
+          clearTimeout(timer);
+          settle();
+        };
+        const look = (chunk?: Buffer) => {
+          if (chunk) tail = (tail + chunk).slice(-10_000);
+          const match = pattern.exec(chunk ? tail : kept);
+          if (match) done(() => resolve(match));
+        };
+        const exited = (code: number | null) => done(() => reject(new Error(`${name} exited ${code}: ${kept}`)));
+        const timer = setTimeout(() => done(() => reject(new Error(`no ${pattern} from ${name} within ${timeoutMs} ms: ${kept}`))), timeoutMs);
+        child.stdout.on('data', look);
+        child.stderr.on('data', look);
+        child.once('exit', exited);
+        look();
+      }),
     async stop() {
       child.kill('SIGKILL');
       if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
@@ -123,39 +139,28 @@ async function startSdkFloor(): Promise<Target> {
   };
 }
 
+/**
+ * The second reference (bench/sdk-floor-server.ts, a process of its own): the same fan-out with every delivery one SDK
+ * v3 PostToConnection to a bare HTTP server, nothing else. What one signed post per delivery costs on this machine, the
+ * floor for any emulator whose handlers use the SDK, as they do on AWS.
+ */
+async function startSdkFloor(): Promise<Target> {
+  const server = spawnServer('sdk-floor-server', ['--import', 'tsx', 'bench/sdk-floor-server.ts'], { ...process.env, NODE_NO_WARNINGS: '1' });
+  const [, wsUrl] = await server.waitFor(/WebSocket\s+(ws:\/\/\S+)/);
+  return { wsUrl: wsUrl!, cpuMs: () => processCpuMs(server.child.pid), profile: async () => async () => undefined, stop: server.stop };
+}
+
 /** wsgate exactly as `npm start` runs it, with the inspector open so the bench can profile it. */
 async function startWsgate(): Promise<Target> {
-  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', '--import', 'tsx', 'local/cli.ts', '--port', '0', '--http-port', '0', '--no-watch', ...CLI_ARGS], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (chunk) => (err += chunk));
-  if (process.env.LOAD_DEBUG) child.stdout.pipe(process.stderr);
-  const wsUrl = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      if (out.length < 10_000) out += chunk; // after start-up, one line per event: drained, not kept
-      const match = /WebSocket\s+(ws:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`npm start exited ${code}: ${out}${err}`)));
-  });
+  const server = spawnServer('npm start', ['--inspect=127.0.0.1:0', '--import', 'tsx', 'local/cli.ts', '--port', '0', '--http-port', '0', '--no-watch', ...CLI_ARGS], { ...process.env, LOG_LEVEL: 'silent' });
+  const [, wsUrl] = await server.waitFor(/WebSocket\s+(ws:\/\/\S+)/);
   // Steady state, not the start: each load begins once the CLI says every function has a warm environment (its
   // background warm-up, a cold start per function, would otherwise share the cores with the first seconds of the load).
-  if (!CLI_ARGS.includes('--no-isolate')) {
-    await new Promise<void>((resolve, reject) => {
-      const look = () => /warm\s+\d+ of \d+ functions/.test(out) && (child.stdout.off('data', look), clearTimeout(timer), resolve());
-      const timer = setTimeout(() => reject(new Error(`no "warm" line from npm start within 120 s: ${out}`)), 120_000);
-      child.stdout.on('data', look);
-      look();
-    });
-  }
-  const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(err)?.[1];
+  if (!CLI_ARGS.includes('--no-isolate')) await server.waitFor(/warm\s+\d+ of \d+ functions/);
+  const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(server.output())?.[1];
   return {
-    wsUrl,
-    cpuMs: () => processCpuMs(child.pid),
+    wsUrl: wsUrl!,
+    cpuMs: () => processCpuMs(server.child.pid),
     async profile(label) {
       if (!PROFILE_DIR || !inspectorUrl) return async () => undefined;
       const inspector = await inspectorSession(inspectorUrl);
@@ -171,11 +176,8 @@ async function startWsgate(): Promise<Target> {
         return file;
       };
     },
-    async stop() {
-      // SIGKILL, not SIGINT: a clean stop would run $disconnect for every client still open, which is not measured.
-      child.kill('SIGKILL');
-      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
-    },
+    // SIGKILL, not SIGINT: a clean stop would run $disconnect for every client still open, which is not measured.
+    stop: server.stop,
   };
 }
 

@@ -84,7 +84,7 @@ export class ExecutionEnvironment {
   private start(setup: EnvironmentSetup): Worker {
     const worker = new Worker(ENTRY, {
       workerData: { setup },
-      // Lambda names a log stream per execution environment.
+      // Lambda names a log stream per execution environment (the rest is the function's, see functionEnvironment).
       env: { ...this.environment, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName(randomUUID()) },
       // Not the emulator's own flags (a TypeScript loader, if the handler needs one, is registered inside, for this thread).
       execArgv: [],

@@ -1,5 +1,4 @@
 import type { FunctionFacts } from '../model/app-model.ts';
-import { logStreamName } from './bootstrap/invoke.ts';
 
 export interface EnvironmentFacts {
   region: string;
@@ -22,6 +21,7 @@ const PASSED_FROM_HOST = ['PATH', 'LANG', 'TMPDIR', 'NODE_EXTRA_CA_CERTS'] as co
 /**
  * The whole `process.env` of one function's environments: the function's own variables (provider + function) and the
  * ones Lambda sets itself, nothing of other functions. As on Lambda, the reserved variables cannot be overridden.
+ * `AWS_LAMBDA_LOG_STREAM_NAME` is each environment's own, added by ExecutionEnvironment.
  */
 export function functionEnvironment(fn: FunctionFacts, facts: EnvironmentFacts): Record<string, string> {
   const environment: Record<string, string> = {};
@@ -34,7 +34,6 @@ export function functionEnvironment(fn: FunctionFacts, facts: EnvironmentFacts):
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.functionName}`,
-    AWS_LAMBDA_LOG_STREAM_NAME: logStreamName(crypto.randomUUID()),
     AWS_REGION: facts.region,
     AWS_DEFAULT_REGION: facts.region,
     // The runtime the emulator's Node.js stands in for (the model does not carry each function's `runtime`).
