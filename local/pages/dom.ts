@@ -35,3 +35,15 @@ export function timeElement(at: Date | string): HTMLTimeElement {
   time.textContent = `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
   return time;
 }
+
+/**
+ * Makes `rows` the body's children, in order, without moving the ones already there: a row removed and put back
+ * between a press and a release loses the click, as a rebuilt one does.
+ */
+export function keepInPlace(body: HTMLElement, rows: HTMLElement[]): void {
+  const wanted = new Set<Element>(rows);
+  for (const child of [...body.children]) if (!wanted.has(child)) child.remove();
+  rows.forEach((row, i) => {
+    if (body.children[i] !== row) body.insertBefore(row, body.children[i] ?? null);
+  });
+}

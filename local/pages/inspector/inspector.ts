@@ -88,10 +88,13 @@ async function loadSchedules(): Promise<void> {
 function showConnections(list: InspectedConnection[]): void {
   connections = list;
   renderConnections($('connections'), connections, actions);
+  // Only when the ids change: options rebuilt under an open list would close it or change the choice.
   const select = $<HTMLSelectElement>('post-to');
+  const ids = connections.map((c) => c.connectionId);
+  if (ids.join() === [...select.options].map((option) => option.value).join()) return;
   const chosen = select.value;
-  select.replaceChildren(...connections.map((c) => new Option(c.connectionId, c.connectionId)));
-  if (connections.some((c) => c.connectionId === chosen)) select.value = chosen;
+  select.replaceChildren(...ids.map((id) => new Option(id, id)));
+  if (ids.includes(chosen)) select.value = chosen;
 }
 
 const events = new EventSource('/inspector/events');

@@ -1,4 +1,4 @@
-import { el, timeElement } from '../dom.ts';
+import { el, keepInPlace, timeElement } from '../dom.ts';
 import type { FeedEntry } from '../inspector-feed.ts';
 import { idButton } from './connections-view.ts';
 import { describe, entryDetails, type EntryActions } from './entry-details.ts';
@@ -15,43 +15,61 @@ export interface LogActions extends EntryActions {
   filterBy(connectionId: string): void;
 }
 
-/** The event log, newest first; an expanded row is followed by a row with everything its entry holds. */
+/** The rows drawn for an entry, kept while its open state stays: a redraw leaves them in place. */
+const drawn = new WeakMap<FeedEntry, { open: boolean; rows: HTMLElement[] }>();
+/** Each log body's latest draw, which a row's toggle repeats with the entry opened or closed. */
+const redraws = new WeakMap<HTMLElement, () => void>();
+
+/**
+ * The event log, newest first; an expanded row is followed by a row with everything its entry holds.
+ * Rows already on the page stay the same elements in place: rebuilding them under the pointer would lose a click
+ * whose press and release land on different elements (a row redrawn by the next event, while someone clicks it).
+ */
 export function renderLog(body: HTMLElement, entries: FeedEntry[], filter: LogFilter, expanded: Set<number>, actions: LogActions): void {
+  redraws.set(body, () => renderLog(body, entries, filter, expanded, actions));
   const route = filter.route.toLowerCase();
   const rows: HTMLElement[] = [];
   for (const entry of [...entries].reverse()) {
     if (filter.connection && !entry.connectionId.includes(filter.connection)) continue;
-    const [event, routeKey, status, duration, text] = describe(entry);
-    if (route && !routeKey.toLowerCase().includes(route)) continue;
+    if (route && !describe(entry)[1].toLowerCase().includes(route)) continue;
     const open = expanded.has(entry.seq);
-    const toggle = el(
-      'button',
-      { type: 'button', className: 'toggle secondary', 'aria-expanded': String(open), 'aria-label': `Details of ${event} ${routeKey} at ${entry.time}`.replace(/\s+/g, ' ') },
-      open ? '▾' : '▸',
-    );
-    const flip = () => {
-      if (expanded.has(entry.seq)) expanded.delete(entry.seq);
-      else expanded.add(entry.seq);
-      renderLog(body, entries, filter, expanded, actions);
-    };
-    toggle.addEventListener('click', (e) => (e.stopPropagation(), flip()));
-    // HTTP routes, invokes, schedules and streams run functions for no connection: their kind says what ran them.
-    const trigger = entry.kind === 'invocation' ? TRIGGER_KINDS[entry.eventType] : undefined;
-    const connection = entry.connectionId ? idButton(entry.connectionId, actions) : el('span', { className: 'muted', title: 'No connection: a trigger ran it' }, '—');
-    const kind = trigger ? el('span', { className: 'trigger', title: trigger }, event) : event;
-    const values: (Node | string)[] = [timeElement(entry.time), connection, kind, routeKey, status, duration, text];
-    const row = el(
-      'tr',
-      { className: `entry kind-${entry.kind}${trigger ? ' kind-trigger' : ''}${open ? ' open' : ''}`, 'data-seq': entry.seq },
-      el('td', { className: 'toggle-cell' }, toggle),
-      ...values.map((value, i) => el('td', { 'data-label': LABELS[i]!, className: i === 6 ? 'preview' : i === 1 ? 'id' : '' }, value)),
-    );
-    // A click anywhere on the row but its buttons opens it, as people expect of a log.
-    row.addEventListener('click', (e) => {
-      if (!(e.target as HTMLElement).closest('button') && !getSelection()?.toString()) flip();
-    });
-    rows.push(row);
-    if (open) rows.push(el('tr', { className: 'detail-row' }, el('td', { colspan: 8 }, entryDetails(entry, actions))));
+    let drawing = drawn.get(entry);
+    if (drawing?.open !== open) {
+      drawing = { open, rows: entryRows(body, entry, open, expanded, actions) };
+      drawn.set(entry, drawing);
+    }
+    rows.push(...drawing.rows);
   }
-  body.replaceChildren(...rows);
+  keepInPlace(body, rows);
+}
+
+function entryRows(body: HTMLElement, entry: FeedEntry, open: boolean, expanded: Set<number>, actions: LogActions): HTMLElement[] {
+  const [event, routeKey, status, duration, text] = describe(entry);
+  const toggle = el(
+    'button',
+    { type: 'button', className: 'toggle secondary', 'aria-expanded': String(open), 'aria-label': `Details of ${event} ${routeKey} at ${entry.time}`.replace(/\s+/g, ' ') },
+    open ? '▾' : '▸',
+  );
+  const flip = () => {
+    if (expanded.has(entry.seq)) expanded.delete(entry.seq);
+    else expanded.add(entry.seq);
+    redraws.get(body)?.();
+  };
+  toggle.addEventListener('click', (e) => (e.stopPropagation(), flip()));
+  // HTTP routes, invokes, schedules and streams run functions for no connection: their kind says what ran them.
+  const trigger = entry.kind === 'invocation' ? TRIGGER_KINDS[entry.eventType] : undefined;
+  const connection = entry.connectionId ? idButton(entry.connectionId, actions) : el('span', { className: 'muted', title: 'No connection: a trigger ran it' }, '—');
+  const kind = trigger ? el('span', { className: 'trigger', title: trigger }, event) : event;
+  const values: (Node | string)[] = [timeElement(entry.time), connection, kind, routeKey, status, duration, text];
+  const row = el(
+    'tr',
+    { className: `entry kind-${entry.kind}${trigger ? ' kind-trigger' : ''}${open ? ' open' : ''}`, 'data-seq': entry.seq },
+    el('td', { className: 'toggle-cell' }, toggle),
+    ...values.map((value, i) => el('td', { 'data-label': LABELS[i]!, className: i === 6 ? 'preview' : i === 1 ? 'id' : '' }, value)),
+  );
+  // A click anywhere on the row but its buttons opens it, as people expect of a log.
+  row.addEventListener('click', (e) => {
+    if (!(e.target as HTMLElement).closest('button') && !getSelection()?.toString()) flip();
+  });
+  return open ? [row, el('tr', { className: 'detail-row' }, el('td', { colspan: 8 }, entryDetails(entry, actions)))] : [row];
 }

@@ -23,6 +23,8 @@ export class ConsoleErrors {
 
   async open(browser: Browser, url: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
     const page = await browser.newPage({ viewport });
+    // Under the test's own timeout: an element that never shows fails naming its locator, not as a bare test timeout.
+    page.setDefaultTimeout(10_000);
     page.on('console', (message) => {
       if (message.type() === 'error') this.seen.push(`${page.url()}: ${message.text()}`);
     });

@@ -97,6 +97,36 @@ describe('the inspector, for a project that is not our chat app, in Chromium', (
     expect(JSON.parse(await payload.locator('pre').innerText())).toEqual({ pong: true, at: expect.any(String) });
   });
 
+  it('keeps a click whose press and release straddle a redraw of the log (the next event arriving meanwhile)', async () => {
+    // A row rebuilt between mousedown and mouseup is another element: the browser then sends the click to neither.
+    const toggle = rowOf('ping').getByRole('button', { name: /^Details of MESSAGE ping/ });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    await toggle.scrollIntoViewIfNeeded();
+    const box = (await toggle.boundingBox())!;
+    await inspector.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await inspector.mouse.down();
+    await inspector.evaluate(() => document.getElementById('filter-route')!.dispatchEvent(new Event('input'))); // redraws now
+    await inspector.mouse.up();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await log().locator('tr.detail-row').count()).toBe(1); // the POST row's, opened above
+  });
+
+  it('keeps a click on a connection\'s id while its row updates between press and release', async () => {
+    const row = connections().getByRole('row').filter({ hasText: connectionId });
+    const frames = row.getByRole('cell').nth(5);
+    const before = await frames.innerText();
+    const id = row.getByRole('button', { name: connectionId, exact: true });
+    await id.scrollIntoViewIfNeeded();
+    const box = (await id.boundingBox())!;
+    await inspector.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await inspector.mouse.down();
+    await send({ op: 'ping', n: 2 }); // a frame in and one out: the table is redrawn
+    await expect.poll(() => frames.innerText()).not.toBe(before);
+    await inspector.mouse.up();
+    expect(await inspector.getByLabel('Filter by connection').inputValue()).toBe(connectionId);
+    await inspector.getByLabel('Filter by connection').fill('');
+  });
+
   it('holds new rows back while paused and shows them on resume', async () => {
     await inspector.getByRole('button', { name: 'Pause' }).click();
     const before = await log().locator('tr.entry').count();
