@@ -72,42 +72,62 @@ function seen(room: string, connectionId: string | undefined, name: string): voi
   known.set(connectionId, name);
 }
 
+/** Each joined room's item in the list: kept while the page is in the room, so its Leave button is never rebuilt. */
+const roomItems = new Map<string, { item: HTMLLIElement; heading: Text; list: HTMLUListElement }>();
+
+function roomItem(room: string): { item: HTMLLIElement; heading: Text; list: HTMLUListElement } {
+  const item = document.createElement('li');
+  const title = document.createElement('div');
+  title.className = 'room-title';
+  const heading = document.createTextNode('');
+  const list = document.createElement('ul');
+  list.className = 'members';
+  list.setAttribute('aria-label', `Members of ${room}`);
+  const leave = document.createElement('button');
+  leave.type = 'button';
+  leave.className = 'secondary';
+  leave.textContent = 'Leave';
+  leave.setAttribute('aria-label', `Leave ${room}`);
+  leave.addEventListener('click', () => send({ action: 'leave', room }));
+  title.append(heading, leave);
+  item.append(title, list);
+  return { item, heading, list };
+}
+
+/**
+ * Redraws the rooms after every presence frame. The items and their buttons stay the same elements (only the text
+ * changes): a button rebuilt between a press and a release, someone joining meanwhile, would lose the click.
+ */
 function renderRooms(): void {
   for (const room of members.keys()) if (!rooms.has(room)) members.delete(room);
   for (const room of counts.keys()) if (!rooms.has(room)) counts.delete(room);
+  for (const room of roomItems.keys()) if (!rooms.has(room)) roomItems.delete(room);
   for (const room of rooms) seen(room, myId, myName);
-  roomsList.replaceChildren(
-    ...[...rooms].sort().map((room) => {
-      const item = document.createElement('li');
-      const title = document.createElement('div');
-      title.className = 'room-title';
-      title.append(document.createTextNode(`#${room}${counts.has(room) ? ` (${counts.get(room)} members)` : ''}`));
-      const list = document.createElement('ul');
-      list.className = 'members';
-      list.setAttribute('aria-label', `Members of ${room}`);
-      list.replaceChildren(
-        ...[...(members.get(room) ?? new Map<string, string>())]
-          .sort(([, a], [, b]) => a.localeCompare(b))
-          .map(([id, name]) => {
-            const member = document.createElement('li');
-            member.textContent = id === myId ? `${name} (you)` : name;
-            member.title = id;
-            return member;
-          }),
-      );
-      const leave = document.createElement('button');
-      leave.type = 'button';
-      leave.className = 'secondary';
-      leave.textContent = 'Leave';
-      leave.setAttribute('aria-label', `Leave ${room}`);
-      leave.addEventListener('click', () => send({ action: 'leave', room }));
-      title.append(leave);
-      item.append(title, list);
-      return item;
-    }),
-  );
+  const items = [...rooms].sort().map((room) => {
+    let shown = roomItems.get(room);
+    if (!shown) roomItems.set(room, (shown = roomItem(room)));
+    shown.heading.data = `#${room}${counts.has(room) ? ` (${counts.get(room)} members)` : ''}`;
+    shown.list.replaceChildren(
+      ...[...(members.get(room) ?? new Map<string, string>())]
+        .sort(([, a], [, b]) => a.localeCompare(b))
+        .map(([id, name]) => {
+          const member = document.createElement('li');
+          member.textContent = id === myId ? `${name} (you)` : name;
+          member.title = id;
+          return member;
+        }),
+    );
+    return shown.item;
+  });
+  for (const child of [...roomsList.children]) if (!items.includes(child as HTMLLIElement)) child.remove();
+  items.forEach((item, i) => {
+    if (roomsList.children[i] !== item) roomsList.insertBefore(item, roomsList.children[i] ?? null);
+  });
+  // Only when the rooms change: options rebuilt under an open list would close it.
+  const ids = [...rooms].sort();
+  if (ids.join() === [...targetRoom.options].map((option) => option.value).join()) return;
   const selected = targetRoom.value;
-  targetRoom.replaceChildren(...[...rooms].sort().map((room) => new Option(room, room)));
+  targetRoom.replaceChildren(...ids.map((room) => new Option(room, room)));
   if (rooms.has(selected)) targetRoom.value = selected;
 }
 
