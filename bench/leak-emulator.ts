@@ -18,7 +18,11 @@ const emulator = await startEmulator({
   log: false,
   watch: false,
   connectionsPerSecond: Number.POSITIVE_INFINITY,
+  // LEAK_ISOLATION=in-process: the handlers in this process, to tell the emulator's own memory from its environments'.
+  ...(process.env.LEAK_ISOLATION === 'in-process' ? { isolation: 'in-process' as const } : {}),
 });
+/** Execution environments running now, all functions: each is a worker thread with its own heap, counted in the RSS. */
+const environments = () => Object.keys(emulator.config.functions).reduce((sum, key) => sum + emulator.environmentsOf(key), 0);
 
 // Every close is followed by its $disconnect; a measurement waits for the last one, so no work is in flight.
 let closed = 0;
@@ -51,6 +55,6 @@ process.on('message', async (message: { type: string }) => {
   await new Promise((resolve) => setImmediate(resolve));
   gc();
   const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
-  process.send!({ type: 'memory', rss, heapUsed, external, arrayBuffers, connections: emulator.listConnections().length, failures });
+  process.send!({ type: 'memory', rss, heapUsed, external, arrayBuffers, connections: emulator.listConnections().length, environments: environments(), failures });
 });
 process.send!({ type: 'ready', wsUrl: emulator.wsUrl });

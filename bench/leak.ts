@@ -26,6 +26,7 @@ interface Memory {
   heapUsed: number;
   external: number;
   arrayBuffers: number;
+  environments: number;
 }
 
 const child: ChildProcess = fork(join(import.meta.dirname, 'leak-emulator.ts'), [], {
@@ -99,13 +100,14 @@ const lines = [
   '## Soak: connect -> whoami -> disconnect (our app + embedded DynamoDB)',
   '',
   `Measured ${new Date().toISOString()} by \`npx tsx bench/leak.ts ${CYCLES} ${CONCURRENCY}\`: ${CYCLES} cycles, ${CONCURRENCY} at once, after ${WARM_UP} warm-up cycles;`,
-  `the emulator alone in its process, memory read after every $disconnect has run and a full GC.`,
+  `the emulator alone in its process (${process.env.LEAK_ISOLATION === 'in-process' ? 'handlers in-process, `LEAK_ISOLATION=in-process`' : 'handlers in execution environments, the default'}), memory read after every $disconnect has run and a full GC of its main thread.`,
+  'Each execution environment is a worker thread with its own heap, in the RSS; idle ones are ended after 10 minutes (`environmentIdleMs`).',
   '',
-  '| after | cycles/s | RSS | vs baseline | heap used | vs baseline |',
-  '|---|---|---|---|---|---|',
-  `| warm-up (baseline) | | ${mib(baseline.rss)} | | ${mib(baseline.heapUsed)} | |`,
-  ...samples.map((s) => `| ${s.cycles} cycles | ${((s.cycles / s.ms) * 1000).toFixed(0)} | ${mib(s.memory.rss)} | ${signed(s.memory.rss - baseline.rss)} | ${mib(s.memory.heapUsed)} | ${signed(s.memory.heapUsed - baseline.heapUsed)} |`),
-  `| ${IDLE_MS / 1000} s idle | | ${mib(idle.rss)} | **${signed(idle.rss - baseline.rss)}** | ${mib(idle.heapUsed)} | ${signed(idle.heapUsed - baseline.heapUsed)} |`,
+  '| after | cycles/s | environments | RSS | vs baseline | main thread heap used | vs baseline |',
+  '|---|---|---|---|---|---|---|',
+  `| warm-up (baseline) | | ${baseline.environments} | ${mib(baseline.rss)} | | ${mib(baseline.heapUsed)} | |`,
+  ...samples.map((s) => `| ${s.cycles} cycles | ${((s.cycles / s.ms) * 1000).toFixed(0)} | ${s.memory.environments} | ${mib(s.memory.rss)} | ${signed(s.memory.rss - baseline.rss)} | ${mib(s.memory.heapUsed)} | ${signed(s.memory.heapUsed - baseline.heapUsed)} |`),
+  `| ${IDLE_MS / 1000} s idle | | ${idle.environments} | ${mib(idle.rss)} | **${signed(idle.rss - baseline.rss)}** | ${mib(idle.heapUsed)} | ${signed(idle.heapUsed - baseline.heapUsed)} |`,
   '',
   `Per cycle over the ${CYCLES}: RSS ${perCycle('rss', last).toFixed(0)} B, heap ${perCycle('heapUsed', last).toFixed(0)} B. Goal: RSS after idle within 10 MiB of the baseline (${idle.rss - baseline.rss <= 10 * MiB ? 'met' : 'not met'}).`,
   '<!-- leak:end -->',
