@@ -22,7 +22,7 @@ const emulator = await startEmulator({
   ...(process.env.LEAK_ISOLATION === 'in-process' ? { isolation: 'in-process' as const } : {}),
 });
 /** Execution environments running now, all functions: each is a worker thread with its own heap, counted in the RSS. */
-const environments = () => Object.keys(emulator.config.functions).reduce((sum, key) => sum + emulator.environmentsOf(key), 0);
+const environments = () => [...emulator.config.functions.keys()].reduce((sum, key) => sum + emulator.environmentsOf(key), 0);
 
 // Every close is followed by its $disconnect; a measurement waits for the last one, so no work is in flight.
 let closed = 0;
