@@ -103,7 +103,8 @@ function renderRooms(): void {
   for (const room of counts.keys()) if (!rooms.has(room)) counts.delete(room);
   for (const room of roomItems.keys()) if (!rooms.has(room)) roomItems.delete(room);
   for (const room of rooms) seen(room, myId, myName);
-  const items = [...rooms].sort().map((room) => {
+  const sorted = [...rooms].sort();
+  const items = sorted.map((room) => {
     let shown = roomItems.get(room);
     if (!shown) roomItems.set(room, (shown = roomItem(room)));
     shown.heading.data = `#${room}${counts.has(room) ? ` (${counts.get(room)} members)` : ''}`;
@@ -124,10 +125,9 @@ function renderRooms(): void {
     if (roomsList.children[i] !== item) roomsList.insertBefore(item, roomsList.children[i] ?? null);
   });
   // Only when the rooms change: options rebuilt under an open list would close it.
-  const ids = [...rooms].sort();
-  if (ids.join() === [...targetRoom.options].map((option) => option.value).join()) return;
+  if (sorted.join() === [...targetRoom.options].map((option) => option.value).join()) return;
   const selected = targetRoom.value;
-  targetRoom.replaceChildren(...ids.map((room) => new Option(room, room)));
+  targetRoom.replaceChildren(...sorted.map((room) => new Option(room, room)));
   if (rooms.has(selected)) targetRoom.value = selected;
 }
 

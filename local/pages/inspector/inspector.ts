@@ -74,6 +74,10 @@ const logActions: LogActions = {
   filterBy,
   fire,
   scheduledFunction: (ruleName) => schedules.find((rule) => rule.name === ruleName)?.functionKey,
+  toggle(seq) {
+    if (!expanded.delete(seq)) expanded.add(seq);
+    render();
+  },
 };
 
 /** The project's schedules, fired on demand; the section stays hidden for a project without any. */

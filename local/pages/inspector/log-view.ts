@@ -13,20 +13,19 @@ const LABELS = ['Time', 'Connection', 'Event', 'Route', 'Status', 'Duration', 'B
 
 export interface LogActions extends EntryActions {
   filterBy(connectionId: string): void;
+  /** Opens or closes an entry's details (by its seq), and redraws. */
+  toggle(seq: number): void;
 }
 
 /** The rows drawn for an entry, kept while its open state stays: a redraw leaves them in place. */
 const drawn = new WeakMap<FeedEntry, { open: boolean; rows: HTMLElement[] }>();
-/** Each log body's latest draw, which a row's toggle repeats with the entry opened or closed. */
-const redraws = new WeakMap<HTMLElement, () => void>();
 
 /**
  * The event log, newest first; an expanded row is followed by a row with everything its entry holds.
  * Rows already on the page stay the same elements in place: rebuilding them under the pointer would lose a click
  * whose press and release land on different elements (a row redrawn by the next event, while someone clicks it).
  */
-export function renderLog(body: HTMLElement, entries: FeedEntry[], filter: LogFilter, expanded: Set<number>, actions: LogActions): void {
-  redraws.set(body, () => renderLog(body, entries, filter, expanded, actions));
+export function renderLog(body: HTMLElement, entries: FeedEntry[], filter: LogFilter, expanded: ReadonlySet<number>, actions: LogActions): void {
   const route = filter.route.toLowerCase();
   const rows: HTMLElement[] = [];
   for (const entry of [...entries].reverse()) {
@@ -35,7 +34,7 @@ export function renderLog(body: HTMLElement, entries: FeedEntry[], filter: LogFi
     const open = expanded.has(entry.seq);
     let drawing = drawn.get(entry);
     if (drawing?.open !== open) {
-      drawing = { open, rows: entryRows(body, entry, open, expanded, actions) };
+      drawing = { open, rows: entryRows(entry, open, actions) };
       drawn.set(entry, drawing);
     }
     rows.push(...drawing.rows);
@@ -43,18 +42,14 @@ export function renderLog(body: HTMLElement, entries: FeedEntry[], filter: LogFi
   keepInPlace(body, rows);
 }
 
-function entryRows(body: HTMLElement, entry: FeedEntry, open: boolean, expanded: Set<number>, actions: LogActions): HTMLElement[] {
+function entryRows(entry: FeedEntry, open: boolean, actions: LogActions): HTMLElement[] {
   const [event, routeKey, status, duration, text] = describe(entry);
   const toggle = el(
     'button',
     { type: 'button', className: 'toggle secondary', 'aria-expanded': String(open), 'aria-label': `Details of ${event} ${routeKey} at ${entry.time}`.replace(/\s+/g, ' ') },
     open ? '▾' : '▸',
   );
-  const flip = () => {
-    if (expanded.has(entry.seq)) expanded.delete(entry.seq);
-    else expanded.add(entry.seq);
-    redraws.get(body)?.();
-  };
+  const flip = () => actions.toggle(entry.seq);
   toggle.addEventListener('click', (e) => (e.stopPropagation(), flip()));
   // HTTP routes, invokes, schedules and streams run functions for no connection: their kind says what ran them.
   const trigger = entry.kind === 'invocation' ? TRIGGER_KINDS[entry.eventType] : undefined;
