@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildOptions, Metafile, Plugin } from 'esbuild';
+import { buildKey, configFiles, readBuildRecord, writeBuildRecord } from './build-record.ts';
 import { writeCacheFile } from './cache-file.ts';
 import type { HandlerLoad } from './environment-protocol.ts';
 
@@ -98,17 +99,26 @@ export class HandlerBundler {
           ? { 'import.meta.url': JSON.stringify(where.url), 'import.meta.dirname': JSON.stringify(where.dirname), 'import.meta.filename': JSON.stringify(file) }
           : { __dirname: JSON.stringify(where.dirname), __filename: JSON.stringify(file), 'import.meta.url': JSON.stringify(where.url) },
     };
+    // The build of an earlier start, when nothing it was made from has changed since: no esbuild at all.
+    const key = buildKey({ file, format, tsconfig: this.options.tsconfig ?? null });
+    const recorded = await readBuildRecord(dir, name, key);
+    if (recorded) {
+      for (const input of recorded.files) files.add(input);
+      return recorded.load;
+    }
+    let load: HandlerLoad;
     try {
       this.esbuild ??= import('esbuild');
       const result = await (await this.esbuild).build(options);
       for (const input of ownFiles(file, result.metafile!)) files.add(input);
-      if (result.warnings.length > 0) return { kind: 'tsx' };
-      if ((await Promise.all([...files].map((input) => movedByBundling(input, input === file)))).some(Boolean)) return { kind: 'tsx' };
-      const written = await writeCacheFile(dir, name, extension, result.outputFiles![0]!.contents);
-      return { kind: 'compiled', url: pathToFileURL(written).href, files: [...files] };
+      if (result.warnings.length > 0 || (await Promise.all([...files].map((input) => movedByBundling(input, input === file)))).some(Boolean)) load = { kind: 'tsx' };
+      else load = { kind: 'compiled', url: pathToFileURL(await writeCacheFile(dir, name, extension, result.outputFiles![0]!.contents)).href, files: [...files] };
     } catch {
-      return { kind: 'tsx' }; // tsx reports the error (a syntax error, a missing file) as it always has
+      return { kind: 'tsx' }; // tsx reports the error (a syntax error, a missing file) as it always has; nothing is recorded
     }
+    // A record that cannot be written only costs the next start a build.
+    await writeBuildRecord(dir, name, key, { load, files: [...files] }, configFiles(file, files, this.options.tsconfig)).catch(() => {});
+    return load;
   }
 }
 

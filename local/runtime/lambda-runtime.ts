@@ -121,17 +121,20 @@ export class LambdaRuntime {
   }
 
   /**
-   * Starts one environment of every function in the background, `first` first (the $connect route's: the first
-   * handshake needs it), as many at a time as there are cores: started all at once, a dozen cold starts share the
-   * cores and each takes a dozen times longer. Resolves when each is ready or has failed.
+   * Starts one environment of every function in the background: `first` (the $connect route's functions: the first
+   * handshake waits on them) one at a time and alone, then the rest as many at a time as there are cores. Started all
+   * at once, a dozen cold starts share the cores and each takes a dozen times longer; started beside $connect's, one
+   * more cold start delays the first handshake by its share of the cores. Resolves when each is ready or has failed.
    */
-  warmAll(first: readonly string[] = []): Promise<void> {
-    const keys = [...new Set([...first.filter((key) => this.functions.has(key)), ...this.functions.keys()])];
+  async warmAll(first: readonly string[] = []): Promise<void> {
+    const leading = [...new Set(first)].filter((key) => this.functions.has(key));
+    for (const key of leading) await this.pool(this.functions.get(key)!).warm();
+    const keys = [...this.functions.keys()].filter((key) => !leading.includes(key));
     let next = 0;
     const lane = async () => {
       while (next < keys.length) await this.pool(this.functions.get(keys[next++]!)!).warm();
     };
-    return Promise.all(Array.from({ length: Math.min(availableParallelism(), keys.length) }, lane)).then(() => {});
+    await Promise.all(Array.from({ length: Math.min(availableParallelism(), keys.length) }, lane));
   }
 
   private scheduleWarm(): void {

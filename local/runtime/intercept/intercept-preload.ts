@@ -68,10 +68,28 @@ export function interceptAwsHosts(targets: AwsHostTargets): void {
   syncBuiltinESMExports(); // `import { request } from 'node:https'` sees the wrapped function too
 }
 
-/** fetch (undici): the global dispatcher, wrapped so requests to the hosts served go to the local origin. */
-async function interceptFetch(targets: AwsHostTargets): Promise<void> {
+/**
+ * fetch (Node's undici): the global dispatcher, wrapped so requests to the hosts served go to the local origin. Node
+ * loads undici on the first fetch, not before (on Node 22 that takes ~150 ms of a cold start), so nothing is loaded
+ * here: `globalThis.fetch` is wrapped instead, and its first call wraps the dispatcher before any request goes out.
+ * (The npm `undici` package shares that dispatcher, but only once the built-in fetch has made it.)
+ */
+function interceptFetch(targets: AwsHostTargets): void {
+  const builtin = globalThis.fetch;
+  if (typeof builtin !== 'function') return;
+  let wrapping: Promise<void> | undefined;
+  let wrapped = false;
+  const fetch = (input: Parameters<typeof builtin>[0], init?: Parameters<typeof builtin>[1]): Promise<Response> => {
+    if (wrapped) return builtin(input, init);
+    wrapping ??= wrapDispatcher(builtin, targets).finally(() => (wrapped = true));
+    return wrapping.then(() => builtin(input, init));
+  };
+  globalThis.fetch = fetch as typeof globalThis.fetch;
+}
+
+async function wrapDispatcher(builtin: typeof globalThis.fetch, targets: AwsHostTargets): Promise<void> {
   const key = Symbol.for('undici.globalDispatcher.1');
-  await fetch('data:,').catch(() => undefined); // loads Node's undici, which creates the global dispatcher
+  await builtin('data:,').catch(() => undefined); // loads Node's undici, which creates the global dispatcher
   const store = globalThis as unknown as Record<symbol, { dispatch(options: Record<string, unknown>, handler: unknown): boolean } | undefined>;
   const original = store[key];
   if (original === undefined) return;
@@ -89,5 +107,5 @@ async function interceptFetch(targets: AwsHostTargets): Promise<void> {
 const targets = process.env.WSGATE_INTERCEPT === 'false' ? undefined : targetsFromEnvironment(process.env);
 if (targets) {
   interceptAwsHosts(targets);
-  await interceptFetch(targets);
+  interceptFetch(targets);
 }

@@ -1,11 +1,18 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { HandlerLoad } from '../../../local/runtime/environment-protocol.ts';
 import { ExecutionEnvironment } from '../../../local/runtime/execution-environment.ts';
 import { HandlerBundler } from '../../../local/runtime/handler-bundler.ts';
 import { runtimeModule } from '../../../local/runtime/runtime-module.ts';
+
+// esbuild as it is, with its builds counted: a later start on an unchanged project must not run one.
+const esbuildBuilds = vi.hoisted(() => ({ count: 0 }));
+vi.mock('esbuild', async (importOriginal) => {
+  const esbuild = await importOriginal<typeof import('esbuild')>();
+  return { ...esbuild, build: ((options: Parameters<typeof esbuild.build>[0]) => (esbuildBuilds.count++, esbuild.build(options))) as typeof esbuild.build };
+});
 
 const root = join(import.meta.dirname, '..', '..', '..');
 // Inside the repo (git-ignored), so the projects written here resolve the repo's node_modules (aws-sdk, the SDK v3).
@@ -120,5 +127,55 @@ describe('HandlerBundler', () => {
     expect(await ((await import(second.url)) as { handler: () => Promise<number> }).handler()).toBe(2);
     bundler.changed(join(dir, 'elsewhere.ts'));
     expect(await compiled(bundler.load(file))).toBe(second);
+  });
+
+  it('starts from the last build when nothing it was made from changed (no esbuild); an edit, a tsconfig change or a deleted module builds again', async () => {
+    const dir = project('record', {
+      'package.json': '{ "type": "module" }',
+      'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@n': ['n.ts'] } } }),
+      'handler.ts': "import { n } from '@n';\nexport const handler = async () => n;\n",
+      'n.ts': 'export const n = 1;\n',
+      'm.ts': 'export const n = 10;\n',
+    });
+    const file = join(dir, 'handler.ts');
+    // Each start of the emulator has a bundler of its own: what carries over is only the record on disk.
+    const start = async (expected: number) => {
+      const before = esbuildBuilds.count;
+      const load = await compiled(new HandlerBundler().load(file));
+      expect(await ((await import(load.url)) as { handler: () => Promise<number> }).handler()).toBe(expected);
+      return { load, builds: esbuildBuilds.count - before };
+    };
+    const first = await start(1);
+    expect(first.builds).toBe(1);
+    const again = await start(1);
+    expect(again).toEqual({ load: first.load, builds: 0 });
+
+    writeFileSync(join(dir, 'n.ts'), 'export const n = 2;\n');
+    expect((await start(2)).builds).toBe(1);
+    expect((await start(2)).builds).toBe(0);
+
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@n': ['m.ts'] } } }));
+    const retargeted = await start(10);
+    expect(retargeted.builds).toBe(1);
+    expect(retargeted.load.files.sort()).toEqual([file, join(dir, 'm.ts')]);
+
+    unlinkSync(fileURLToPath(retargeted.load.url));
+    expect((await start(10)).builds).toBe(1);
+  });
+
+  it('records what goes to tsx as well, but never a build that failed', async () => {
+    const dir = project('record-tsx', {
+      'package.json': '{}',
+      'location.ts': "import { here } from './lib/here.ts';\nexport const handler = async () => here;\n",
+      'lib/here.ts': 'export const here = __dirname;\n',
+      'broken.ts': 'export async function handler( {\n',
+    });
+    const builds = async (name: string) => {
+      const before = esbuildBuilds.count;
+      expect(await new HandlerBundler().load(join(dir, name))).toEqual({ kind: 'tsx' });
+      return esbuildBuilds.count - before;
+    };
+    expect([await builds('location.ts'), await builds('location.ts')]).toEqual([1, 0]);
+    expect([await builds('broken.ts'), await builds('broken.ts')]).toEqual([1, 1]);
   });
 });

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { packageInfo } from '../package-info.ts';
+import type { HandlerLoad } from './environment-protocol.ts';
+
+/**
+ * What a handler's last build gave, kept on disk beside the build (`<name>.build.json`), so that the next start of the
+ * emulator on an unchanged project needs no esbuild at all (its module and its service process cost ~100–300 ms of the
+ * first handshake). A record holds for as long as every file it names has the same content: the build's own inputs, the
+ * handler's package.json (its `type` decides the module kind) and the tsconfig.json nearest to each input (or the one
+ * given). What it cannot see is a file that did not exist at the build and would now be resolved first, and an edit of
+ * a tsconfig that one of those `extends`: such an edit is picked up by the watcher while the emulator runs, and by the
+ * next start once a file of the build changes.
+ */
+export interface BuildRecord {
+  load: HandlerLoad;
+  /** The build's own inputs (outside node_modules), the watcher's files. */
+  files: string[];
+}
+
+interface StoredRecord extends BuildRecord {
+  key: string;
+  /** Every file the record depends on -> the sha256 of its content ('' when it did not exist). */
+  inputs: Record<string, string>;
+}
+
+/** The same build options give the same key: wsgate's and esbuild's versions, Node's major (the target), the rest as given. */
+export function buildKey(options: Record<string, unknown>): string {
+  const esbuildVersion = (createRequire(import.meta.url)('esbuild/package.json') as { version: string }).version;
+  const parts = { wsgate: packageInfo().version, esbuild: esbuildVersion, node: process.versions.node.split('.')[0], ...options };
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+function recordFile(dir: string, name: string): string {
+  return join(dir, `${name}.build.json`);
+}
+
+/** The record of the last build with `key`, if every file it depends on is as it was (and a compiled module is still there). */
+export async function readBuildRecord(dir: string, name: string, key: string): Promise<BuildRecord | undefined> {
+  let stored: StoredRecord;
+  try {
+    stored = JSON.parse(await readFile(recordFile(dir, name), 'utf8')) as StoredRecord;
+  } catch {
+    return undefined; // none yet, or unreadable: built again
+  }
+  if (stored.key !== key) return undefined;
+  if (stored.load.kind === 'compiled' && !existsSync(fileURLToPath(stored.load.url))) return undefined;
+  const now = await contentHashes(Object.keys(stored.inputs));
+  for (const [path, hash] of Object.entries(stored.inputs)) if (now[path] !== hash) return undefined;
+  return { load: stored.load, files: stored.files };
+}
+
+/** Records a build: `files` are its own inputs, `configs` the other files its output depends on. Whole or not at all. */
+export async function writeBuildRecord(dir: string, name: string, key: string, record: BuildRecord, configs: string[]): Promise<void> {
+  const inputs = await contentHashes([...new Set([...record.files, ...configs])]);
+  const stored: StoredRecord = { key, ...record, inputs };
+  const file = recordFile(dir, name);
+  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await mkdir(dir, { recursive: true });
+  await writeFile(temporary, JSON.stringify(stored));
+  await rename(temporary, file);
+}
+
+/** The config files esbuild reads for these inputs: the nearest tsconfig.json (or jsconfig.json) of each, or the one given. */
+export function configFiles(handler: string, inputs: Iterable<string>, tsconfig: string | undefined): string[] {
+  const found = new Set<string>();
+  const nearest = (from: string, names: string[]) => {
+    for (let dir = dirname(from); ; dir = dirname(dir)) {
+      for (const name of names) if (existsSync(join(dir, name))) return found.add(join(dir, name));
+      if (dirname(dir) === dir) return;
+    }
+  };
+  nearest(handler, ['package.json']);
+  if (tsconfig) found.add(tsconfig);
+  else for (const input of inputs) nearest(input, ['tsconfig.json', 'jsconfig.json']);
+  return [...found];
+}
+
+async function contentHashes(paths: string[]): Promise<Record<string, string>> {
+  const hashes = await Promise.all(
+    paths.map((path) =>
+      readFile(path).then(
+        (content) => createHash('sha256').update(content).digest('hex'),
+        () => '',
+      ),
+    ),
+  );
+  return Object.fromEntries(paths.map((path, index) => [path, hashes[index]!]));
+}
