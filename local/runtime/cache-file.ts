@@ -1,7 +1,23 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/**
+ * A folder of this user's own under the system's temporary folder, for generated modules when there is no
+ * node_modules to keep them in. The emulator imports what it finds there, so a folder that someone else made (or can
+ * write to) is never used: the system's temporary folder is shared by every user of the machine.
+ */
+export function privateCacheDir(): string {
+  const dir = join(tmpdir(), `wsgate-bundles-${process.getuid?.() ?? 'user'}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = statSync(dir);
+  if ((process.getuid && stat.uid !== process.getuid()) || (stat.mode & 0o022) !== 0) {
+    throw new Error(`${dir} belongs to another user or others can write to it: remove it, or run from a project with node_modules`);
+  }
+  return dir;
+}
 
 /**
  * Writes generated code to `name-<hash of the code>.ext` in `dir` unless that file is there already, whole or not at

@@ -2,12 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildOptions, Metafile, Plugin } from 'esbuild';
 import { buildKey, configFiles, readBuildRecord, writeBuildRecord } from './build-record.ts';
-import { writeCacheFile } from './cache-file.ts';
+import { privateCacheDir, writeCacheFile } from './cache-file.ts';
 import type { HandlerLoad } from './environment-protocol.ts';
 
 /**
@@ -191,12 +190,12 @@ function moduleKind(file: string): 'esm' | 'cjs' {
 
 /**
  * The nearest `node_modules` above the handler, where a bundle resolves packages as the handler itself would (Node skips
- * a folder named node_modules when it walks up); the system's temporary folder when the project has none.
+ * a folder named node_modules when it walks up); a folder of this user's own in the system's temporary folder (privateCacheDir) when the project has none.
  */
 function cacheDir(file: string): string {
   for (let dir = dirname(file); ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'node_modules'))) return join(dir, 'node_modules', '.cache', 'wsgate');
-    if (dirname(dir) === dir) return join(tmpdir(), 'wsgate-bundles');
+    if (dirname(dir) === dir) return privateCacheDir();
   }
 }
 

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { writeCacheFile } from './cache-file.ts';
+import { buildKey, readBuildRecord, writeBuildRecord } from './build-record.ts';
+import { privateCacheDir, writeCacheFile } from './cache-file.ts';
 
 const compiledBootstrap = new URL('./bootstrap/bootstrap.js', import.meta.url);
 const modules = new Map<string, Promise<string | undefined>>();
@@ -25,16 +26,26 @@ export function runtimeModule(preload: readonly string[]): Promise<string | unde
 }
 
 async function build(preload: readonly string[]): Promise<string> {
-  const { build } = await import('esbuild');
   const files = [...preload.map((module) => (module.startsWith('file:') ? fileURLToPath(module) : module)), fileURLToPath(new URL('./bootstrap/bootstrap.ts', import.meta.url))];
+  // As a handler's build: the one of an earlier start serves while none of its files changed (no esbuild at all).
+  const [dir, name, key] = [privateCacheDir(), `runtime-${createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 8)}`, buildKey({ runtime: files })];
+  const recorded = await readBuildRecord(dir, name, key);
+  if (recorded?.load.kind === 'compiled') return recorded.load.url;
+  const { build } = await import('esbuild');
+  const resolveDir = fileURLToPath(new URL('./bootstrap/', import.meta.url));
   const result = await build({
-    stdin: { contents: files.map((file) => `import ${JSON.stringify(file)};`).join('\n'), resolveDir: fileURLToPath(new URL('./bootstrap/', import.meta.url)), loader: 'js' },
+    stdin: { contents: files.map((file) => `import ${JSON.stringify(file)};`).join('\n'), resolveDir, loader: 'js' },
     bundle: true,
     format: 'esm',
     platform: 'node',
     target: `node${process.versions.node.split('.')[0]}`,
     write: false,
+    metafile: true,
+    absWorkingDir: resolveDir,
     logLevel: 'silent',
   });
-  return pathToFileURL(await writeCacheFile(join(tmpdir(), 'wsgate-bundles'), 'runtime', 'mjs', result.outputFiles[0]!.contents)).href;
+  const url = pathToFileURL(await writeCacheFile(dir, 'runtime', 'mjs', result.outputFiles[0]!.contents)).href;
+  const inputs = Object.keys(result.metafile.inputs).filter((input) => input !== '<stdin>').map((input) => resolve(resolveDir, input));
+  await writeBuildRecord(dir, name, key, { load: { kind: 'compiled', url, files: inputs }, files: inputs }, []).catch(() => {});
+  return url;
 }

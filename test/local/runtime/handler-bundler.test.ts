@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { HandlerLoad } from '../../../local/runtime/environment-protocol.ts';
 import { ExecutionEnvironment } from '../../../local/runtime/execution-environment.ts';
 import { HandlerBundler } from '../../../local/runtime/handler-bundler.ts';
+import { privateCacheDir } from '../../../local/runtime/cache-file.ts';
 import { runtimeModule } from '../../../local/runtime/runtime-module.ts';
 
 // esbuild as it is, with its builds counted: a later start on an unchanged project must not run one.
@@ -177,5 +178,20 @@ describe('HandlerBundler', () => {
     };
     expect([await builds('location.ts'), await builds('location.ts')]).toEqual([1, 0]);
     expect([await builds('broken.ts'), await builds('broken.ts')]).toEqual([1, 1]);
+  });
+
+  it('keeps generated modules outside a project in a folder of the user\'s own, never in one that others can write to', () => {
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = mkdtempSync(join(scratch, 'tmp-'));
+    try {
+      const dir = privateCacheDir();
+      expect(dir).toBe(join(process.env.TMPDIR, `wsgate-bundles-${process.getuid!()}`));
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      chmodSync(dir, 0o777); // as if another user had made it first for everyone
+      expect(() => privateCacheDir()).toThrow(/belongs to another user or others can write to it/);
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+    }
   });
 });
