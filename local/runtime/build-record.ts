@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageInfo } from '../package-info.ts';
 import type { HandlerLoad } from './environment-protocol.ts';
@@ -12,9 +12,9 @@ import type { HandlerLoad } from './environment-protocol.ts';
  * emulator on an unchanged project needs no esbuild at all (its module and its service process cost ~100–300 ms of the
  * first handshake). A record holds for as long as every file it names has the same content: the build's own inputs, the
  * handler's package.json (its `type` decides the module kind) and the tsconfig.json nearest to each input (or the one
- * given). What it cannot see is a file that did not exist at the build and would now be resolved first, and an edit of
- * a tsconfig that one of those `extends`: such an edit is picked up by the watcher while the emulator runs, and by the
- * next start once a file of the build changes.
+ * given, and what those extend by a relative path). What it cannot see is a file that did not exist at the build and
+ * would now be resolved first, or a tsconfig a package provides (`"extends": "@tsconfig/node22"`): such a change is
+ * picked up by the watcher while the emulator runs, and by the next start once a file of the build changes.
  */
 export interface BuildRecord {
   load: HandlerLoad;
@@ -65,19 +65,42 @@ export async function writeBuildRecord(dir: string, name: string, key: string, r
   await rename(temporary, file);
 }
 
-/** The config files esbuild reads for these inputs: the nearest tsconfig.json (or jsconfig.json) of each, or the one given. */
+/**
+ * The config files esbuild reads for these inputs: the handler's package.json, the nearest tsconfig.json (or
+ * jsconfig.json) of each input, or the one given, and the files those extend by a relative path.
+ */
 export function configFiles(handler: string, inputs: Iterable<string>, tsconfig: string | undefined): string[] {
   const found = new Set<string>();
   const nearest = (from: string, names: string[]) => {
     for (let dir = dirname(from); ; dir = dirname(dir)) {
-      for (const name of names) if (existsSync(join(dir, name))) return found.add(join(dir, name));
-      if (dirname(dir) === dir) return;
+      const name = names.find((candidate) => existsSync(join(dir, candidate)));
+      if (name) return join(dir, name);
+      if (dirname(dir) === dir) return undefined;
     }
   };
-  nearest(handler, ['package.json']);
-  if (tsconfig) found.add(tsconfig);
-  else for (const input of inputs) nearest(input, ['tsconfig.json', 'jsconfig.json']);
+  const withBases = (config: string | undefined) => {
+    for (let file = config, depth = 0; file && !found.has(file) && depth < 10; depth++) {
+      found.add(file);
+      file = relativeExtends(file);
+    }
+  };
+  const manifest = nearest(handler, ['package.json']);
+  if (manifest) found.add(manifest);
+  if (tsconfig) withBases(tsconfig);
+  else for (const input of inputs) withBases(nearest(input, ['tsconfig.json', 'jsconfig.json']));
   return [...found];
+}
+
+/** `"extends": "./base.json"` of a tsconfig (JSON with comments, so read by pattern), as a path; a package's is left out. */
+function relativeExtends(config: string): string | undefined {
+  try {
+    const base = /"extends"\s*:\s*"(\.{1,2}\/[^"]+)"/.exec(readFileSync(config, 'utf8'))?.[1];
+    if (base === undefined) return undefined;
+    const path = resolve(dirname(config), base);
+    return existsSync(path) || path.endsWith('.json') ? path : `${path}.json`;
+  } catch {
+    return undefined;
+  }
 }
 
 async function contentHashes(paths: string[]): Promise<Record<string, string>> {

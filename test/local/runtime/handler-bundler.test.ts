@@ -130,10 +130,11 @@ describe('HandlerBundler', () => {
     expect(await compiled(bundler.load(file))).toBe(second);
   });
 
-  it('starts from the last build when nothing it was made from changed (no esbuild); an edit, a tsconfig change or a deleted module builds again', async () => {
+  it('starts from the last build when nothing it was made from changed (no esbuild); an edit, a change to the tsconfig it extends or a deleted module builds again', async () => {
     const dir = project('record', {
       'package.json': '{ "type": "module" }',
-      'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@n': ['n.ts'] } } }),
+      'tsconfig.json': '{\n  // as people write them\n  "extends": "./tsconfig.base"\n}\n',
+      'tsconfig.base.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@n': ['n.ts'] } } }),
       'handler.ts': "import { n } from '@n';\nexport const handler = async () => n;\n",
       'n.ts': 'export const n = 1;\n',
       'm.ts': 'export const n = 10;\n',
@@ -155,7 +156,7 @@ describe('HandlerBundler', () => {
     expect((await start(2)).builds).toBe(1);
     expect((await start(2)).builds).toBe(0);
 
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@n': ['m.ts'] } } }));
+    writeFileSync(join(dir, 'tsconfig.base.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@n': ['m.ts'] } } }));
     const retargeted = await start(10);
     expect(retargeted.builds).toBe(1);
     expect(retargeted.load.files.sort()).toEqual([file, join(dir, 'm.ts')]);
