@@ -82,6 +82,7 @@ describe('the interception preload, inside a function environment (a worker thre
     await worker.terminate();
 
     expect(results).toEqual({
+      undiciLoadedByPreload: false,
       sdkV3: { ok: 'posted' },
       sdkV2NoScheme: { ok: 'posted' },
       sdkV2Scheme: { ok: 'posted' },
