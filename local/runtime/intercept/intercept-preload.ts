@@ -1,8 +1,14 @@
-import http from 'node:http';
-import https from 'node:https';
-import { syncBuiltinESMExports } from 'node:module';
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { localOriginFor, targetsFromEnvironment } from './aws-hosts.ts';
 import type { AwsHostTargets } from './aws-hosts.ts';
+
+// Required, not imported: on Node 22+ the ESM view of node:http reads all its exports, WebSocket among them, which
+// loads undici (~150 ms of a cold start) in every environment, whether or not its handler ever fetches.
+const require = createRequire(import.meta.url);
+const http = require('node:http') as typeof Http;
+const https = require('node:https') as typeof Https;
 
 /*
  * Preloaded inside a function environment (a worker thread), before the handler: requests the handler makes to the AWS
@@ -13,7 +19,7 @@ import type { AwsHostTargets } from './aws-hosts.ts';
  * undici's global dispatcher, wrapped here.
  */
 
-type RequestArgs = [url: string | URL | http.RequestOptions, options?: http.RequestOptions | ((res: http.IncomingMessage) => void), callback?: (res: http.IncomingMessage) => void];
+type RequestArgs = [url: string | URL | Http.RequestOptions, options?: Http.RequestOptions | ((res: Http.IncomingMessage) => void), callback?: (res: Http.IncomingMessage) => void];
 
 const logged = new Set<string>();
 function announce(host: string, origin: string): void {
@@ -23,24 +29,24 @@ function announce(host: string, origin: string): void {
 }
 
 /** The request's options as one object, whichever of request(url, options, cb) / request(options, cb) was used. */
-function normalize(args: RequestArgs): { options: http.RequestOptions; callback?: (res: http.IncomingMessage) => void } {
+function normalize(args: RequestArgs): { options: Http.RequestOptions; callback?: (res: Http.IncomingMessage) => void } {
   const [first, second, third] = args;
   if (typeof first === 'string' || first instanceof URL) {
     const url = new URL(first);
-    const base: http.RequestOptions = { protocol: url.protocol, hostname: url.hostname, port: url.port || undefined, path: `${url.pathname}${url.search}` };
+    const base: Http.RequestOptions = { protocol: url.protocol, hostname: url.hostname, port: url.port || undefined, path: `${url.pathname}${url.search}` };
     return typeof second === 'function' ? { options: base, callback: second } : { options: { ...base, ...second }, ...(third ? { callback: third } : {}) };
   }
   return { options: { ...first }, ...(typeof second === 'function' ? { callback: second } : {}) };
 }
 
-function hostOf(options: http.RequestOptions): string {
+function hostOf(options: Http.RequestOptions): string {
   return String(options.hostname ?? options.host ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
 }
 
 /** Options for the same request, sent as plain HTTP to `origin`; the Host header still names the AWS host. */
-function redirected(options: http.RequestOptions, host: string, origin: string): http.RequestOptions {
+function redirected(options: Http.RequestOptions, host: string, origin: string): Http.RequestOptions {
   const target = new URL(origin);
-  const { agent: _agent, host: _host, hostname: _hostname, port: _port, protocol: _protocol, servername: _servername, ...rest } = options as http.RequestOptions & { servername?: string };
+  const { agent: _agent, host: _host, hostname: _hostname, port: _port, protocol: _protocol, servername: _servername, ...rest } = options as Http.RequestOptions & { servername?: string };
   return { ...rest, protocol: 'http:', hostname: target.hostname, port: target.port, agent: undefined, headers: { ...(options.headers as Record<string, string>), host } };
 }
 
@@ -51,13 +57,13 @@ export function interceptAwsHosts(targets: AwsHostTargets): void {
       const { options, callback } = normalize(args);
       const host = hostOf(options);
       const origin = localOriginFor(host, targets);
-      if (origin === undefined) return (original as (...a: unknown[]) => http.ClientRequest)(...args);
+      if (origin === undefined) return (original as (...a: unknown[]) => Http.ClientRequest)(...args);
       announce(host, origin);
       return plainRequest(redirected(options, host, origin), callback);
     }) as typeof http.request;
   const get = (request: typeof http.request) =>
     ((...args: RequestArgs) => {
-      const req = (request as (...a: unknown[]) => http.ClientRequest)(...args);
+      const req = (request as (...a: unknown[]) => Http.ClientRequest)(...args);
       req.end();
       return req;
     }) as typeof http.get;
