@@ -13,7 +13,8 @@ export function privateCacheDir(): string {
   const dir = join(tmpdir(), `wsgate-bundles-${process.getuid?.() ?? 'user'}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stat = statSync(dir);
-  if ((process.getuid && stat.uid !== process.getuid()) || (stat.mode & 0o022) !== 0) {
+  // Windows has no uid and reports every folder as writable by all; its temporary folder is the user's own anyway.
+  if (process.getuid && (stat.uid !== process.getuid() || (stat.mode & 0o022) !== 0)) {
     throw new Error(`${dir} belongs to another user or others can write to it: remove it, or run from a project with node_modules`);
   }
   return dir;
