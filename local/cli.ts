@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import * as nodeModule from 'node:module';
 import { cliOptions, usage } from './cli-options.ts';
 import { ConfigError } from './model/config-error.ts';
 import { invokedAs } from './invoked-as.ts';
@@ -16,8 +15,6 @@ async function main(): Promise<void> {
     console.log(packageInfo().version);
     return;
   }
-  // Node 22+ keeps what it compiled of each module on disk (keyed by its content): the next start loads faster.
-  compileCache();
   // Loaded once the flags are known good: --help, --version and a bad flag answer without loading the emulator.
   const { startEmulator } = await import('./emulator.ts');
   // The CLI always serves the pages (functions run in execution environments of their own, as for every caller).
@@ -56,11 +53,6 @@ async function main(): Promise<void> {
   const keys = [...emulator.config.functions.keys()];
   const warm = keys.filter((key) => emulator.environmentsOf(key) > 0).length;
   if (warm > 0 && !stopping) console.log(`  warm          ${warm} of ${keys.length} functions, ${Math.round(performance.now())} ms after the start`);
-}
-
-/** Node's compile cache, where Node has one (22.1+; NODE_DISABLE_COMPILE_CACHE=1 turns it off, NODE_COMPILE_CACHE moves it). */
-function compileCache(): void {
-  (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 }
 
 let stopEmulator = async (): Promise<void> => {};

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,9 +12,10 @@ import type { HandlerLoad } from './environment-protocol.ts';
  * emulator on an unchanged project needs no esbuild at all (its module and its service process cost ~100–300 ms of the
  * first handshake). A record holds for as long as every file it names has the same content: the build's own inputs, the
  * handler's package.json (its `type` decides the module kind) and the tsconfig.json nearest to each input (or the one
- * given, and what those extend by a relative path). What it cannot see is a file that did not exist at the build and
- * would now be resolved first, or a tsconfig a package provides (`"extends": "@tsconfig/node22"`): such a change is
- * picked up by the watcher while the emulator runs, and by the next start once a file of the build changes.
+ * given, and what those extend by a relative path), and the package.json of each package whose path an ESM build wrote.
+ * What it cannot see is a file that did not exist at the build and would now be resolved first, or a tsconfig a
+ * package provides (`"extends": "@tsconfig/node22"`): such a change is picked up by the watcher while the emulator
+ * runs, and by the next start once a file of the build changes.
  */
 export interface BuildRecord {
   load: HandlerLoad;
@@ -41,22 +42,28 @@ function recordFile(dir: string, name: string): string {
 
 /** The record of the last build with `key`, if every file it depends on is as it was (and a compiled module is still there). */
 export async function readBuildRecord(dir: string, name: string, key: string): Promise<BuildRecord | undefined> {
-  let stored: StoredRecord;
   try {
-    stored = JSON.parse(await readFile(recordFile(dir, name), 'utf8')) as StoredRecord;
+    const stored = JSON.parse(await readFile(recordFile(dir, name), 'utf8')) as StoredRecord;
+    if (stored.key !== key) return undefined;
+    if (stored.load.kind === 'compiled' && !existsSync(fileURLToPath(stored.load.url))) return undefined;
+    const now = await contentHashes(Object.keys(stored.inputs));
+    for (const [path, hash] of Object.entries(stored.inputs)) if (now[path] !== hash) return undefined;
+    return { load: stored.load, files: stored.files };
   } catch {
-    return undefined; // none yet, or unreadable: built again
+    return undefined; // none yet, or unreadable, or not a record: built again
   }
-  if (stored.key !== key) return undefined;
-  if (stored.load.kind === 'compiled' && !existsSync(fileURLToPath(stored.load.url))) return undefined;
-  const now = await contentHashes(Object.keys(stored.inputs));
-  for (const [path, hash] of Object.entries(stored.inputs)) if (now[path] !== hash) return undefined;
-  return { load: stored.load, files: stored.files };
 }
 
-/** Records a build: `files` are its own inputs, `configs` the other files its output depends on. Whole or not at all. */
-export async function writeBuildRecord(dir: string, name: string, key: string, record: BuildRecord, configs: string[]): Promise<void> {
-  const inputs = await contentHashes([...new Set([...record.files, ...configs])]);
+/**
+ * Records a build: `files` are its own inputs, `configs` the other files its output depends on. Whole or not at all,
+ * and not at all when one of them was modified after the build began (`since`): which of its contents the build read
+ * cannot be told, so the next start builds again.
+ */
+export async function writeBuildRecord(dir: string, name: string, key: string, record: BuildRecord, configs: string[], since: number): Promise<void> {
+  const paths = [...new Set([...record.files, ...configs])];
+  const modified = await Promise.all(paths.map((path) => stat(path).then((info) => info.mtimeMs, () => 0)));
+  if (modified.some((mtime) => mtime >= since)) return;
+  const inputs = await contentHashes(paths);
   const stored: StoredRecord = { key, ...record, inputs };
   const file = recordFile(dir, name);
   const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
@@ -78,11 +85,10 @@ export function configFiles(handler: string, inputs: Iterable<string>, tsconfig:
       if (dirname(dir) === dir) return undefined;
     }
   };
-  const withBases = (config: string | undefined) => {
-    for (let file = config, depth = 0; file && !found.has(file) && depth < 10; depth++) {
-      found.add(file);
-      file = relativeExtends(file);
-    }
+  const withBases = (config: string | undefined, depth = 0): void => {
+    if (config === undefined || found.has(config) || depth > 10) return;
+    found.add(config);
+    for (const base of relativeExtends(config)) withBases(base, depth + 1);
   };
   const manifest = nearest(handler, ['package.json']);
   if (manifest) found.add(manifest);
@@ -91,15 +97,22 @@ export function configFiles(handler: string, inputs: Iterable<string>, tsconfig:
   return [...found];
 }
 
-/** `"extends": "./base.json"` of a tsconfig (JSON with comments, so read by pattern), as a path; a package's is left out. */
-function relativeExtends(config: string): string | undefined {
+/** The files a tsconfig extends by a relative path (`"extends": "./base"` or an array of them); a package's are left out. */
+function relativeExtends(config: string): string[] {
   try {
-    const base = /"extends"\s*:\s*"(\.{1,2}\/[^"]+)"/.exec(readFileSync(config, 'utf8'))?.[1];
-    if (base === undefined) return undefined;
-    const path = resolve(dirname(config), base);
-    return existsSync(path) || path.endsWith('.json') ? path : `${path}.json`;
+    // JSON with comments: the comments go first, so an `extends` commented out is not followed.
+    const text = readFileSync(config, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    const value = /"extends"\s*:\s*("[^"]*"|\[[^\]]*\])/.exec(text)?.[1];
+    if (value === undefined) return [];
+    const bases = (JSON.parse(value) as string | string[]);
+    return (Array.isArray(bases) ? bases : [bases])
+      .filter((base) => typeof base === 'string' && /^\.{1,2}\//.test(base))
+      .map((base) => {
+        const path = resolve(dirname(config), base);
+        return existsSync(path) || path.endsWith('.json') ? path : `${path}.json`;
+      });
   } catch {
-    return undefined;
+    return [];
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,10 +12,11 @@ import { dirname, join } from 'node:path';
 export function privateCacheDir(): string {
   const dir = join(tmpdir(), `wsgate-bundles-${process.getuid?.() ?? 'user'}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const stat = statSync(dir);
+  // The folder itself, not what a link of that name points to: a link someone else made could be pointed elsewhere later.
+  const stat = lstatSync(dir);
   // Windows has no uid and reports every folder as writable by all; its temporary folder is the user's own anyway.
-  if (process.getuid && (stat.uid !== process.getuid() || (stat.mode & 0o022) !== 0)) {
-    throw new Error(`${dir} belongs to another user or others can write to it: remove it, or run from a project with node_modules`);
+  if (process.getuid && (!stat.isDirectory() || stat.uid !== process.getuid() || (stat.mode & 0o077) !== 0)) {
+    throw new Error(`${dir} is not a folder of this user's that only this user can open: remove it, or run from a project with node_modules`);
   }
   return dir;
 }

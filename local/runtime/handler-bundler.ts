@@ -72,52 +72,60 @@ export class HandlerBundler {
   }
 
   private async build(file: string, files: Set<string>): Promise<HandlerLoad> {
-    const format = moduleKind(file);
-    const [dir, name, extension] = [cacheDir(file), safeName(file), format === 'esm' ? 'mjs' : 'cjs'];
-    const where = { url: pathToFileURL(file).href, dirname: dirname(file) };
-    const options: BuildOptions = {
-      entryPoints: [file],
-      bundle: true,
-      // Packages stay Node's to load, as they do on Lambda beside a bundle that excludes them.
-      ...(format === 'esm' ? { plugins: [esmPackages()] } : { packages: 'external' as const }),
-      format,
-      platform: 'node',
-      target: `node${process.versions.node.split('.')[0]}`,
-      keepNames: true,
-      sourcemap: 'inline',
-      sourcesContent: false,
-      outfile: join(dir, `${name}.${extension}`), // where the source map's paths are relative to
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-      absWorkingDir: dirname(file),
-      ...(this.options.tsconfig ? { tsconfig: this.options.tsconfig } : {}),
-      // The handler's own location stays its own, not the bundle's.
-      define:
-        format === 'esm'
-          ? { 'import.meta.url': JSON.stringify(where.url), 'import.meta.dirname': JSON.stringify(where.dirname), 'import.meta.filename': JSON.stringify(file) }
-          : { __dirname: JSON.stringify(where.dirname), __filename: JSON.stringify(file), 'import.meta.url': JSON.stringify(where.url) },
-    };
-    // The build of an earlier start, when nothing it was made from has changed since: no esbuild at all.
-    const key = buildKey({ file, format, tsconfig: this.options.tsconfig ?? null });
-    const recorded = await readBuildRecord(dir, name, key);
-    if (recorded) {
-      for (const input of recorded.files) files.add(input);
-      return recorded.load;
-    }
-    let load: HandlerLoad;
+    const started = Date.now();
+    const manifests = new Set<string>(); // the package.json files the ESM bundle's package paths were read from
+    let record: { dir: string; name: string; key: string; load: HandlerLoad };
     try {
+      const format = moduleKind(file);
+      const [dir, name, extension] = [cacheDir(file), safeName(file), format === 'esm' ? 'mjs' : 'cjs'];
+      const where = { url: pathToFileURL(file).href, dirname: dirname(file) };
+      const options: BuildOptions = {
+        entryPoints: [file],
+        bundle: true,
+        // Packages stay Node's to load, as they do on Lambda beside a bundle that excludes them.
+        ...(format === 'esm' ? { plugins: [esmPackages(manifests)] } : { packages: 'external' as const }),
+        format,
+        platform: 'node',
+        target: `node${process.versions.node.split('.')[0]}`,
+        keepNames: true,
+        sourcemap: 'inline',
+        sourcesContent: false,
+        outfile: join(dir, `${name}.${extension}`), // where the source map's paths are relative to
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+        absWorkingDir: dirname(file),
+        ...(this.options.tsconfig ? { tsconfig: this.options.tsconfig } : {}),
+        // The handler's own location stays its own, not the bundle's.
+        define:
+          format === 'esm'
+            ? { 'import.meta.url': JSON.stringify(where.url), 'import.meta.dirname': JSON.stringify(where.dirname), 'import.meta.filename': JSON.stringify(file) }
+            : { __dirname: JSON.stringify(where.dirname), __filename: JSON.stringify(file), 'import.meta.url': JSON.stringify(where.url) },
+      };
+      // The build of an earlier start, when nothing it was made from has changed since: no esbuild at all.
+      const key = buildKey({ file, format, tsconfig: this.options.tsconfig ?? null });
+      const recorded = await readBuildRecord(dir, name, key);
+      if (recorded) {
+        for (const input of recorded.files) files.add(input);
+        return recorded.load;
+      }
       this.esbuild ??= import('esbuild');
       const result = await (await this.esbuild).build(options);
       for (const input of ownFiles(file, result.metafile!)) files.add(input);
-      if (result.warnings.length > 0 || (await Promise.all([...files].map((input) => movedByBundling(input, input === file)))).some(Boolean)) load = { kind: 'tsx' };
-      else load = { kind: 'compiled', url: pathToFileURL(await writeCacheFile(dir, name, extension, result.outputFiles![0]!.contents)).href, files: [...files] };
+      const load: HandlerLoad =
+        result.warnings.length > 0 || (await Promise.all([...files].map((input) => movedByBundling(input, input === file)))).some(Boolean)
+          ? { kind: 'tsx' }
+          : { kind: 'compiled', url: pathToFileURL(await writeCacheFile(dir, name, extension, result.outputFiles![0]!.contents)).href, files: [...files] };
+      record = { dir, name, key, load };
     } catch {
-      return { kind: 'tsx' }; // tsx reports the error (a syntax error, a missing file) as it always has; nothing is recorded
+      // A build error, which tsx reports as it always has (a syntax error, a missing file), or no folder to keep the
+      // build in: the handler goes to tsx, and nothing is recorded.
+      return { kind: 'tsx' };
     }
     // A record that cannot be written only costs the next start a build.
-    await writeBuildRecord(dir, name, key, { load, files: [...files] }, configFiles(file, files, this.options.tsconfig)).catch(() => {});
-    return load;
+    const configs = [...configFiles(file, files, this.options.tsconfig), ...manifests];
+    await writeBuildRecord(record.dir, record.name, record.key, { load: record.load, files: [...files] }, configs, started).catch(() => {});
+    return record.load;
   }
 }
 
@@ -129,7 +137,7 @@ const INNER = Symbol('resolving for esmPackages');
  * (`aws-sdk/clients/dynamodb`), which CommonJS, tsx and TypeScript's `node` resolution accept and Node's ESM loader does
  * not (for a package without `exports`), names the file esbuild finds for it: the bundle loads where its source did.
  */
-function esmPackages(): Plugin {
+function esmPackages(manifests: Set<string>): Plugin {
   return {
     name: 'wsgate-esm-packages',
     setup(build) {
@@ -139,14 +147,14 @@ function esmPackages(): Plugin {
         const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: INNER });
         if (resolved.errors.length > 0) return { path: args.path, external: true }; // Node reports it as the handler loads, as it would
         if (!resolved.path.includes(`${sep}node_modules${sep}`)) return undefined; // a tsconfig `paths` alias to the project's own file
-        return { path: nodeSpecifier(args.path, resolved.path), external: true };
+        return { path: nodeSpecifier(args.path, resolved.path, manifests), external: true };
       });
     },
   };
 }
 
 /** `pkg/sub/path` as Node's ESM loader finds it: as written when the package has `exports` (or it is the package itself). */
-function nodeSpecifier(specifier: string, resolved: string): string {
+function nodeSpecifier(specifier: string, resolved: string, manifests: Set<string>): string {
   const parts = specifier.split('/');
   const nameParts = specifier.startsWith('@') ? 2 : 1;
   if (parts.length <= nameParts) return specifier;
@@ -155,6 +163,7 @@ function nodeSpecifier(specifier: string, resolved: string): string {
   const at = resolved.lastIndexOf(marker);
   if (at === -1) return specifier;
   const root = resolved.slice(0, at + marker.length);
+  manifests.add(join(root, 'package.json')); // its `exports` decide the path written: a reinstall may change them
   try {
     if ((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports?: unknown }).exports !== undefined) return specifier;
   } catch {

@@ -121,14 +121,15 @@ export class LambdaRuntime {
   }
 
   /**
-   * Starts one environment of every function in the background: `first` (the $connect route's functions: the first
-   * handshake waits on them) one at a time and alone, then the rest as many at a time as there are cores. Started all
-   * at once, a dozen cold starts share the cores and each takes a dozen times longer; started beside $connect's, one
-   * more cold start delays the first handshake by its share of the cores. Resolves when each is ready or has failed.
+   * Starts one environment of every function in the background: `first` (the $connect route's functions, its
+   * authorizer and itself: the first handshake waits on them) together and before the others, then the rest as many at
+   * a time as there are cores. Started all at once, a dozen cold starts share the cores and each takes a dozen times
+   * longer; started beside $connect's, one more cold start delays the first handshake by its share of the cores.
+   * Resolves when each is ready or has failed.
    */
   async warmAll(first: readonly string[] = []): Promise<void> {
     const leading = [...new Set(first)].filter((key) => this.functions.has(key));
-    for (const key of leading) await this.pool(this.functions.get(key)!).warm();
+    await Promise.all(leading.map((key) => this.pool(this.functions.get(key)!).warm()));
     const keys = [...this.functions.keys()].filter((key) => !leading.includes(key));
     let next = 0;
     const lane = async () => {

@@ -28,6 +28,7 @@ export function runtimeModule(preload: readonly string[]): Promise<string | unde
 async function build(preload: readonly string[]): Promise<string> {
   const files = [...preload.map((module) => (module.startsWith('file:') ? fileURLToPath(module) : module)), fileURLToPath(new URL('./bootstrap/bootstrap.ts', import.meta.url))];
   // As a handler's build: the one of an earlier start serves while none of its files changed (no esbuild at all).
+  const started = Date.now();
   const [dir, name, key] = [privateCacheDir(), `runtime-${createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 8)}`, buildKey({ runtime: files })];
   const recorded = await readBuildRecord(dir, name, key);
   if (recorded?.load.kind === 'compiled') return recorded.load.url;
@@ -46,6 +47,6 @@ async function build(preload: readonly string[]): Promise<string> {
   });
   const url = pathToFileURL(await writeCacheFile(dir, 'runtime', 'mjs', result.outputFiles[0]!.contents)).href;
   const inputs = Object.keys(result.metafile.inputs).filter((input) => input !== '<stdin>').map((input) => resolve(resolveDir, input));
-  await writeBuildRecord(dir, name, key, { load: { kind: 'compiled', url, files: inputs }, files: inputs }, []).catch(() => {});
+  await writeBuildRecord(dir, name, key, { load: { kind: 'compiled', url, files: inputs }, files: inputs }, [], started).catch(() => {});
   return url;
 }

@@ -2,13 +2,9 @@
 // here: a handler the emulator compiled, or a JavaScript one, is imported as it is; only a TypeScript handler that a
 // bundle would change registers tsx in this thread (Node 20 does not hand the emulator's loader hooks to workers).
 // Then the preload modules, then the bootstrap, which loads the handler into this thread's single module graph.
-import * as nodeModule from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 
-// Node 22+ keeps what it compiled of each module on disk, keyed by its content: the SDK and the handler load faster
-// in every later cold start (Lambda's own runtime caches nothing, but nothing here behaves differently for it).
-nodeModule.enableCompileCache?.();
 const { setup } = workerData;
 if (setup.load.kind === 'tsx') {
   const bootstrapDir = fileURLToPath(new URL('.', import.meta.url));

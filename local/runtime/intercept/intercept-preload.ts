@@ -16,7 +16,7 @@ const https = require('node:https') as typeof Https;
  * `https://{domainName}/{stage}` endpoint, SDK v2 (which ignores AWS_ENDPOINT_URL_*), an SDK v3 older than that support,
  * and fetch all reach the emulator. No TLS is attempted for them, so none is weakened; every other host is untouched,
  * and the emulator's own thread never loads this file. SDK v2/v3 go through node:http(s).request; fetch goes through
- * undici's global dispatcher, wrapped here.
+ * undici's global dispatcher, wrapped on the first fetch (interceptFetch).
  */
 
 type RequestArgs = [url: string | URL | Http.RequestOptions, options?: Http.RequestOptions | ((res: Http.IncomingMessage) => void), callback?: (res: Http.IncomingMessage) => void];
@@ -78,7 +78,8 @@ export function interceptAwsHosts(targets: AwsHostTargets): void {
  * fetch (Node's undici): the global dispatcher, wrapped so requests to the hosts served go to the local origin. Node
  * loads undici on the first fetch, not before (on Node 22 that takes ~150 ms of a cold start), so nothing is loaded
  * here: `globalThis.fetch` is wrapped instead, and its first call wraps the dispatcher before any request goes out.
- * (The npm `undici` package shares that dispatcher, but only once the built-in fetch has made it.)
+ * What else uses that dispatcher before the first fetch (the npm `undici` package, the global WebSocket or
+ * EventSource) is not redirected: none of the SDKs does, and none of them is how a handler calls AWS.
  */
 function interceptFetch(targets: AwsHostTargets): void {
   const builtin = globalThis.fetch;
@@ -87,7 +88,9 @@ function interceptFetch(targets: AwsHostTargets): void {
   let wrapped = false;
   const fetch = (input: Parameters<typeof builtin>[0], init?: Parameters<typeof builtin>[1]): Promise<Response> => {
     if (wrapped) return builtin(input, init);
-    wrapping ??= wrapDispatcher(builtin, targets).finally(() => (wrapped = true));
+    wrapping ??= wrapDispatcher(builtin, targets)
+      .catch(() => {}) // never a reason for the fetch itself to fail
+      .finally(() => (wrapped = true));
     return wrapping.then(() => builtin(input, init));
   };
   globalThis.fetch = fetch as typeof globalThis.fetch;

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -181,7 +181,7 @@ describe('HandlerBundler', () => {
     expect([await builds('broken.ts'), await builds('broken.ts')]).toEqual([1, 1]);
   });
 
-  it('keeps generated modules outside a project in a folder of the user\'s own, never in one that others can write to', () => {
+  it('keeps generated modules outside a project in a folder of the user\'s own, never in one that others can open or a link', () => {
     const previous = process.env.TMPDIR;
     process.env.TMPDIR = mkdtempSync(join(scratch, 'tmp-'));
     try {
@@ -189,7 +189,13 @@ describe('HandlerBundler', () => {
       expect(dir).toBe(join(process.env.TMPDIR, `wsgate-bundles-${process.getuid!()}`));
       expect(statSync(dir).mode & 0o777).toBe(0o700);
       chmodSync(dir, 0o777); // as if another user had made it first for everyone
-      expect(() => privateCacheDir()).toThrow(/belongs to another user or others can write to it/);
+      expect(() => privateCacheDir()).toThrow(/is not a folder of this user's that only this user can open/);
+      rmSync(dir, { recursive: true });
+      // A link of that name (made by someone who could later point it elsewhere), even to a folder of the user's own.
+      const elsewhere = mkdtempSync(join(scratch, 'elsewhere-'));
+      chmodSync(elsewhere, 0o700);
+      symlinkSync(elsewhere, dir);
+      expect(() => privateCacheDir()).toThrow(/is not a folder of this user's/);
     } finally {
       if (previous === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = previous;
