@@ -62,7 +62,8 @@ export async function readBuildRecord(dir: string, name: string, key: string): P
 export async function writeBuildRecord(dir: string, name: string, key: string, record: BuildRecord, configs: string[], since: number): Promise<void> {
   const paths = [...new Set([...record.files, ...configs])];
   const modified = await Promise.all(paths.map((path) => stat(path).then((info) => info.mtimeMs, () => 0)));
-  if (modified.some((mtime) => mtime >= since)) return;
+  // `since` is Date.now(), in whole milliseconds: a file written in the millisecond the build began counts as before it.
+  if (modified.some((mtime) => mtime >= since + 1)) return;
   const inputs = await contentHashes(paths);
   const stored: StoredRecord = { key, ...record, inputs };
   const file = recordFile(dir, name);
