@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 /**
  * A folder of this user's own under the system's temporary folder, for generated modules when there is no
  * node_modules to keep them in. The emulator imports what it finds there, so a folder that someone else made (or can
- * write to) is never used: the system's temporary folder is shared by every user of the machine.
+ * open, or a link) is never used: the system's temporary folder is shared by every user of the machine.
  */
 export function privateCacheDir(): string {
   const dir = join(tmpdir(), `wsgate-bundles-${process.getuid?.() ?? 'user'}`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildKey, readBuildRecord, writeBuildRecord } from './build-record.ts';
 import { privateCacheDir, writeCacheFile } from './cache-file.ts';
