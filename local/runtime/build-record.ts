@@ -29,11 +29,25 @@ interface StoredRecord extends BuildRecord {
   inputs: Record<string, string>;
 }
 
+let tools: Record<string, string> | undefined;
+
 /** The same build options give the same key: wsgate's and esbuild's versions, Node's major (the target), the rest as given. */
 export function buildKey(options: Record<string, unknown>): string {
-  const esbuildVersion = (createRequire(import.meta.url)('esbuild/package.json') as { version: string }).version;
-  const parts = { wsgate: packageInfo().version, esbuild: esbuildVersion, node: process.versions.node.split('.')[0], ...options };
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+  tools ??= {
+    wsgate: packageInfo().version,
+    esbuild: (createRequire(import.meta.url)('esbuild/package.json') as { version: string }).version,
+    node: process.versions.node.split('.')[0]!,
+  };
+  return createHash('sha256').update(JSON.stringify({ ...tools, ...options })).digest('hex');
+}
+
+/** The nearest of `names` in the folder of `from` or a folder above it (the first name found in a folder wins). */
+export function nearestFile(from: string, names: readonly string[]): string | undefined {
+  for (let dir = dirname(from); ; dir = dirname(dir)) {
+    const name = names.find((candidate) => existsSync(join(dir, candidate)));
+    if (name) return join(dir, name);
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 function recordFile(dir: string, name: string): string {
@@ -79,22 +93,15 @@ export async function writeBuildRecord(dir: string, name: string, key: string, r
  */
 export function configFiles(handler: string, inputs: Iterable<string>, tsconfig: string | undefined): string[] {
   const found = new Set<string>();
-  const nearest = (from: string, names: string[]) => {
-    for (let dir = dirname(from); ; dir = dirname(dir)) {
-      const name = names.find((candidate) => existsSync(join(dir, candidate)));
-      if (name) return join(dir, name);
-      if (dirname(dir) === dir) return undefined;
-    }
-  };
   const withBases = (config: string | undefined, depth = 0): void => {
     if (config === undefined || found.has(config) || depth > 10) return;
     found.add(config);
     for (const base of relativeExtends(config)) withBases(base, depth + 1);
   };
-  const manifest = nearest(handler, ['package.json']);
+  const manifest = nearestFile(handler, ['package.json']);
   if (manifest) found.add(manifest);
   if (tsconfig) withBases(tsconfig);
-  else for (const input of inputs) withBases(nearest(input, ['tsconfig.json', 'jsconfig.json']));
+  else for (const input of inputs) withBases(nearestFile(input, ['tsconfig.json', 'jsconfig.json']));
   return [...found];
 }
 

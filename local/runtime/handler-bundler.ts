@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildOptions, Metafile, Plugin } from 'esbuild';
-import { buildKey, configFiles, readBuildRecord, writeBuildRecord } from './build-record.ts';
+import { buildKey, configFiles, nearestFile, readBuildRecord, writeBuildRecord } from './build-record.ts';
 import { privateCacheDir, writeCacheFile } from './cache-file.ts';
 import type { HandlerLoad } from './environment-protocol.ts';
 
@@ -184,16 +184,12 @@ function moduleKind(file: string): 'esm' | 'cjs' {
   const extension = extname(file);
   if (extension === '.mts') return 'esm';
   if (extension === '.cts') return 'cjs';
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type === 'module' ? 'esm' : 'cjs';
-      } catch {
-        return 'cjs';
-      }
-    }
-    if (dirname(dir) === dir) return 'cjs';
+  const manifest = nearestFile(file, ['package.json']);
+  if (manifest === undefined) return 'cjs';
+  try {
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type === 'module' ? 'esm' : 'cjs';
+  } catch {
+    return 'cjs';
   }
 }
 
@@ -202,10 +198,8 @@ function moduleKind(file: string): 'esm' | 'cjs' {
  * a folder named node_modules when it walks up); a folder of this user's own in the system's temporary folder (privateCacheDir) when the project has none.
  */
 function cacheDir(file: string): string {
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'node_modules'))) return join(dir, 'node_modules', '.cache', 'wsgate');
-    if (dirname(dir) === dir) return privateCacheDir();
-  }
+  const modules = nearestFile(file, ['node_modules']);
+  return modules === undefined ? privateCacheDir() : join(modules, '.cache', 'wsgate');
 }
 
 function safeName(file: string): string {

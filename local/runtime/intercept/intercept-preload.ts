@@ -5,7 +5,7 @@ import { localOriginFor, targetsFromEnvironment } from './aws-hosts.ts';
 import type { AwsHostTargets } from './aws-hosts.ts';
 
 // Required, not imported: on Node 22+ the ESM view of node:http reads all its exports, WebSocket among them, which
-// loads undici (~150 ms of a cold start) in every environment, whether or not its handler ever fetches.
+// loads undici (~180 ms of a cold start on Node 22 here) in every environment, whether or not its handler ever fetches.
 const require = createRequire(import.meta.url);
 const http = require('node:http') as typeof Http;
 const https = require('node:https') as typeof Https;
@@ -76,7 +76,7 @@ export function interceptAwsHosts(targets: AwsHostTargets): void {
 
 /**
  * fetch (Node's undici): the global dispatcher, wrapped so requests to the hosts served go to the local origin. Node
- * loads undici on the first fetch, not before (on Node 22 that takes ~150 ms of a cold start), so nothing is loaded
+ * loads undici on the first fetch, not before (on Node 22 that took ~180 ms of a cold start here), so nothing is loaded
  * here: `globalThis.fetch` is wrapped instead, and its first call wraps the dispatcher before any request goes out.
  * What else uses that dispatcher before the first fetch (the npm `undici` package, the global WebSocket or
  * EventSource) is not redirected: none of the SDKs does, and none of them is how a handler calls AWS.

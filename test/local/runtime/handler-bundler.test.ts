@@ -37,6 +37,13 @@ async function compiled(load: Promise<HandlerLoad>): Promise<Extract<HandlerLoad
   return result;
 }
 
+/** TypeScript that goes to tsx: a file other than the handler reads its own location; a syntax error. */
+const TSX_FALLBACKS = {
+  'location.ts': "import { here } from './lib/here.ts';\nexport const handler = async () => here;\n",
+  'lib/here.ts': 'export const here = __dirname;\n',
+  'broken.ts': 'export async function handler( {\n',
+};
+
 describe('HandlerBundler', () => {
   const bundler = new HandlerBundler();
 
@@ -86,11 +93,9 @@ describe('HandlerBundler', () => {
   it('leaves to tsx what a bundle would change: a module that reads its own location, top-level await in CommonJS, a computed require, a syntax error', async () => {
     const dir = project('fallback', {
       'package.json': '{}',
-      'location.ts': "import { here } from './lib/here.ts';\nexport const handler = async () => here;\n",
-      'lib/here.ts': 'export const here = __dirname;\n',
+      ...TSX_FALLBACKS,
       'await.ts': 'const value = await Promise.resolve(1);\nexport const handler = async () => value;\n',
       'computed.ts': "const name = 'node:' + 'os';\nexport const handler = async () => require(name).platform();\n",
-      'broken.ts': 'export async function handler( {\n',
     });
     for (const name of ['location.ts', 'await.ts', 'computed.ts', 'broken.ts']) expect([name, await bundler.load(join(dir, name))]).toEqual([name, { kind: 'tsx' }]);
   });
@@ -166,12 +171,7 @@ describe('HandlerBundler', () => {
   });
 
   it('records what goes to tsx as well, but never a build that failed', async () => {
-    const dir = project('record-tsx', {
-      'package.json': '{}',
-      'location.ts': "import { here } from './lib/here.ts';\nexport const handler = async () => here;\n",
-      'lib/here.ts': 'export const here = __dirname;\n',
-      'broken.ts': 'export async function handler( {\n',
-    });
+    const dir = project('record-tsx', { 'package.json': '{}', ...TSX_FALLBACKS });
     const builds = async (name: string) => {
       const before = esbuildBuilds.count;
       expect(await new HandlerBundler().load(join(dir, name))).toEqual({ kind: 'tsx' });
