@@ -18,13 +18,18 @@ async function getJson<T>(url: string): Promise<T> {
 
 const keyText = (keys: TableSummary['keySchema']) => keys.map((k) => `${k.name} (${k.keyType === 'HASH' ? 'partition' : 'sort'}, ${k.attributeType})`).join(' · ');
 
+let tablesRequest = 0;
+
 async function loadTables(): Promise<void> {
+  const request = ++tablesRequest;
   try {
     const data = await getJson<{ endpoint: string; missing: string[]; tables: TableSummary[] }>('/tables/api');
+    if (request !== tablesRequest) return;
     $('endpoint').textContent = data.endpoint;
     tables = data.tables;
     $('tables-status').textContent = data.missing.length ? `Declared but not found: ${data.missing.join(', ')}` : '';
   } catch (error) {
+    if (request !== tablesRequest) return;
     $('tables-status').textContent = `Cannot list the tables: ${error instanceof Error ? error.message : String(error)}`;
     return;
   }
@@ -67,8 +72,12 @@ function labelKeys(): void {
   $<HTMLSelectElement>('op').disabled = !range;
 }
 
+/** Each request for items is numbered: only the latest one's answer is shown (a slow scan must not cover a query). */
+let itemsRequest = 0;
+
 async function showItems(): Promise<void> {
   if (!chosen) return;
+  const request = ++itemsRequest;
   const params = new URLSearchParams(view.params);
   const start = view.starts.at(-1)!;
   if (start) params.set('start', start);
@@ -77,9 +86,11 @@ async function showItems(): Promise<void> {
   try {
     page = await getJson<ItemsPage>(url);
   } catch (error) {
+    if (request !== itemsRequest) return;
     $('view-status').textContent = `${view.mode === 'scan' ? 'Scan' : 'Query'} failed: ${error instanceof Error ? error.message : String(error)}`;
     return;
   }
+  if (request !== itemsRequest) return;
   next = page.next;
   renderItems(page.items as Record<string, unknown>[]);
   const what = view.mode === 'scan' ? 'Scan' : 'Query';

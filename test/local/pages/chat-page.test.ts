@@ -167,6 +167,32 @@ describe('our chat page (web/, served because serverless.yml asks for it) in Chr
     await tables.close();
   });
 
+  it('the DynamoDB browser shows the answer to the latest request only: a scan answering late does not cover the query asked after it', async () => {
+    const bobId = await idOf(bob);
+    const tables = await consoleErrors.open(browser, `${emulator.pageUrl}tables`);
+    const items = tables.getByRole('table', { name: 'Items of wsgate-connections-dev' });
+    await expect.poll(() => tables.locator('#view-status').innerText()).toMatch(/^Scan, page 1/);
+    // The next scan's answer is held back until the query asked after it has been shown.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await tables.route('**/tables/api/*/items?*', async (route) => {
+      const response = await route.fetch();
+      await held;
+      await route.fulfill({ response });
+    });
+    const scanAnswered = tables.waitForEvent('requestfinished', (request) => request.url().includes('/items?'));
+    await tables.getByRole('button', { name: 'Scan all' }).click();
+    await tables.getByLabel('pk (partition key)').fill(`CONN#${bobId}`);
+    await tables.getByRole('button', { name: 'Query' }).click();
+    await expect.poll(() => items.getByRole('row').count()).toBe(2); // header + Bob's connection item
+    release();
+    await scanAnswered;
+    await tables.evaluate(() => new Promise(requestAnimationFrame)); // the page has read the scan's answer by now
+    expect(await items.getByRole('row').count()).toBe(2);
+    expect(await tables.locator('#view-status').innerText()).toMatch(/^Query, page 1: 1 item/);
+    await tables.close();
+  });
+
   it('shows a protocol error for an invalid action', async () => {
     await ann.getByLabel('Raw frame (any text)').fill('{"action":"dance"}');
     await ann.getByRole('button', { name: 'Send raw' }).click();
