@@ -20,7 +20,8 @@ import { answerClientError, oversizeMessage, oversizeStatus, PARSED_HEADER_BYTES
 import { WebSocketGateway } from './gateway/websocket-gateway.ts';
 import { ConnectionManagement } from './management-api/connection-management.ts';
 import type { ManagementRecord, PostToConnectionOutcome } from './management-api/connection-management.ts';
-import { connectionsApi } from './management-api/connections-api.ts';
+import { connectionsAnswerer, connectionsApi, isConnectionsPath } from './management-api/connections-api.ts';
+import type { ConnectionsAnswer, ConnectionsCall } from './management-api/connections-api.ts';
 import { startPages } from './pages/server.ts';
 import { hostCheck } from './security/allowed-hosts.ts';
 import { EmulatorLog } from './log/emulator-log.ts';
@@ -252,6 +253,10 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
     const overrides: Record<string, string> = streams ? { AWS_ENDPOINT_URL_DYNAMODB: handlersDynamo } : {};
     // In environments, every function's cold start begins now, beside the tables and the pages ($connect's first).
     let warming = Promise.resolve();
+    // The environments' relayed @connections calls, answered once the gateway below exists (no handler runs before).
+    let answerRelayed = (_call: ConnectionsCall): ConnectionsAnswer => {
+      throw new Error('the @connections API is not up yet');
+    };
     let loadAll = () => Promise.resolve();
     let watch = () => {};
     if (options.isolation === 'environments') {
@@ -268,6 +273,8 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
         environmentIdleMs: options.environmentIdleMs,
         // Requests for AWS's own hostnames reach the emulator from inside each environment, never from this process.
         preload: options.intercept ? [INTERCEPT_PRELOAD, ...options.preload] : options.preload,
+        // That preload also carries the handlers' @connections calls over each environment's port, answered here.
+        ...(options.intercept ? { connections: (call: ConnectionsCall) => answerRelayed(call) } : {}),
         ...(config.tsconfig ? { tsconfig: config.tsconfig } : {}),
         ...(bundler ? { bundler } : {}),
         log,
@@ -325,6 +332,11 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
     const intercepting = options.isolation === 'environments' && options.intercept;
     const connectionsHostCheck = intercepting ? hostCheck(options.host, [...options.allowedHosts, `.execute-api.${config.region}.amazonaws.com`]) : checkHost;
     const connections = connectionsApi(management, config.stage, connectionsHostCheck);
+    const answerCall = connectionsAnswerer(management, config.stage, connectionsHostCheck);
+    answerRelayed = (call) => {
+      const oversize = oversizeStatus(call);
+      return oversize === undefined ? answerCall(call) : { status: oversize, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: oversizeMessage(oversize) }) };
+    };
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       const oversize = oversizeStatus(request);
       if (oversize !== undefined) {
@@ -333,6 +345,7 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
         return void response.writeHead(oversize, { connection: 'close', 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
       }
       if (invokeApi.handles(request)) return void invokeApi.serve(request, response).catch(() => response.destroy());
+      // `/{stage}/@connections/…` and `/@connections/…` belong to the management API, whatever the app's HTTP routes.
       if (!isConnectionsPath(request.url) && httpEvents.handles(request)) return httpEvents.serve(request, response);
       connections(request, response);
     });
@@ -430,11 +443,6 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
 function connectFunctions(config: EmulatorConfig): string[] {
   const connect = config.routes.get('$connect');
   return connect ? [...(connect.authorizer ? [connect.authorizer.functionKey] : []), connect.functionKey] : [];
-}
-
-/** `/{stage}/@connections/…` and `/@connections/…` belong to the management API, whatever the app's HTTP routes. */
-function isConnectionsPath(url: string | undefined): boolean {
-  return /^(?:\/[^/]+)?\/@connections(?:\/|$)/.test((url ?? '/').split('?')[0]!);
 }
 
 function listen(server: Server, port: number, host: string, flag: string): Promise<void> {

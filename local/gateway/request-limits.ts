@@ -19,7 +19,7 @@ export const PARSED_HEADER_BYTES = 65_536;
 export const PARSED_HEADERS = MAX_HEADERS + 1;
 
 /** 414 for a URL past API Gateway's quota, 431 for headers past the emulator's, else undefined. */
-export function oversizeStatus(request: IncomingMessage): 414 | 431 | undefined {
+export function oversizeStatus(request: Pick<IncomingMessage, 'url' | 'rawHeaders'>): 414 | 431 | undefined {
   if ((request.url ?? '').length > MAX_URL_CHARS) return 414;
   const raw = request.rawHeaders;
   if (raw.length / 2 > MAX_HEADERS) return 431;

@@ -12,7 +12,7 @@ import type { HostCheck } from '../security/allowed-hosts.ts';
  *
  * @returns why the request is refused, or undefined.
  */
-export function callerRefusal(request: IncomingMessage, checkHost: HostCheck): string | undefined {
+export function callerRefusal(request: Pick<IncomingMessage, 'headers' | 'url'>, checkHost: HostCheck): string | undefined {
   const host = checkHost(request.headers.host);
   if (host !== undefined) return host;
   const site = request.headers['sec-fetch-site'];

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_POST_BYTES } from './connection-management.ts';
 import type { ConnectionManagement } from './connection-management.ts';
 import type { HostCheck } from '../security/allowed-hosts.ts';
@@ -7,26 +7,36 @@ import { callerRefusal } from './caller-checks.ts';
 export type { ManagementRecord } from './connection-management.ts';
 export { MAX_POST_BYTES } from './connection-management.ts';
 
+/** One @connections call as it arrived: the request line, the headers, the body (at most one byte past the limit). */
+export interface ConnectionsCall {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  rawHeaders: string[];
+  body: Uint8Array;
+  /** The body's whole size, of which `body` kept at most MAX_POST_BYTES + 1. */
+  size: number;
+}
+
+/** What a call gets back: the HTTP status, the headers and the JSON body, if any. */
+export interface ConnectionsAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body?: string;
+}
+
 /**
- * The `@connections` management API over HTTP, at `/{stage}/@connections/{id}` and `/@connections/{id}`: POST (send a
+ * The `@connections` management API, at `/{stage}/@connections/{id}` and `/@connections/{id}`: POST (send a
  * frame), GET (connection facts), DELETE (close). Errors carry `x-amzn-ErrorType`, which SDK v3 reads to throw
  * GoneException, PayloadTooLargeException and ForbiddenException by name (aws-sdk-js-v3's apigatewaymanagementapi model).
  * Unsigned calls, browsers and other Host names are refused first (see `callerRefusal`).
+ *
+ * One answer for both ways in: HTTP (`connectionsApi`), and the calls the execution environments relay over their
+ * thread's port (the handlers' SDK calls, see intercept-preload.ts), which carry the same request line and headers.
  */
-export function connectionsApi(management: ConnectionManagement, stage: string, checkHost: HostCheck) {
-  // Every PostToConnection runs this: no URL object, no closures or async iterator per call. Whatever throws in
-  // answering one call ends that call's response, never the emulator.
-  return (request: IncomingMessage, response: ServerResponse): void => {
-    try {
-      serve(request, response);
-    } catch {
-      response.destroy();
-    }
-  };
-
-  function serve(request: IncomingMessage, response: ServerResponse): void {
-    const method = request.method ?? 'GET';
-    const target = request.url ?? '/';
+export function connectionsAnswerer(management: ConnectionManagement, stage: string, checkHost: HostCheck): (call: ConnectionsCall) => ConnectionsAnswer {
+  return (call) => {
+    const { method, url: target } = call;
     const queryAt = target.indexOf('?');
     const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
     let path: string;
@@ -38,46 +48,63 @@ export function connectionsApi(management: ConnectionManagement, stage: string, 
     const match = CONNECTIONS_PATH.exec(path);
     const connectionId = match?.[2] ?? '';
 
-    const refusal = callerRefusal(request, checkHost);
+    const refusal = callerRefusal(call, checkHost);
     if (refusal !== undefined) {
-      request.resume();
       management.refused(method, connectionId, 403);
-      return answer(response, 403, { message: refusal }, 'ForbiddenException');
+      return answer(403, { message: refusal }, 'ForbiddenException');
     }
-
     if (!match || (match[1] !== undefined && match[1] !== stage) || (method !== 'POST' && method !== 'GET' && method !== 'DELETE')) {
-      request.resume();
       management.refused(method, connectionId, 403);
-      return answer(response, 403, { message: `Forbidden: ${method} ${path} is not /${stage}/@connections/{connectionId}` }, 'ForbiddenException');
+      return answer(403, { message: `Forbidden: ${method} ${path} is not /${stage}/@connections/{connectionId}` }, 'ForbiddenException');
     }
-
-    if (method === 'POST') return readBody(request, response, (body, size) => posted(management, connectionId, response, body, size));
-
-    request.resume();
+    if (method === 'POST') {
+      const outcome = management.post(connectionId, call.body);
+      if (outcome === 'too-large') return answer(413, { message: `Request entity too large: ${call.size} bytes, at most ${MAX_POST_BYTES}` }, 'PayloadTooLargeException');
+      return outcome === 'delivered' ? answer(200) : gone();
+    }
     if (method === 'GET') {
       const info = management.get(connectionId);
-      if (info === undefined) return gone(response);
-      return answer(response, 200, { connectedAt: info.connectedAt, lastActiveAt: info.lastActiveAt, identity: { sourceIp: info.sourceIp, userAgent: info.userAgent } });
+      if (info === undefined) return gone();
+      return answer(200, { connectedAt: info.connectedAt, lastActiveAt: info.lastActiveAt, identity: { sourceIp: info.sourceIp, userAgent: info.userAgent } });
     }
-    return management.delete(connectionId) === 'delivered' ? answer(response, 204) : gone(response);
-  }
+    return management.delete(connectionId) === 'delivered' ? answer(204) : gone();
+  };
 }
+
+/** The management API over HTTP: reads the body (POST), then answers as `connectionsAnswerer`. */
+export function connectionsApi(management: ConnectionManagement, stage: string, checkHost: HostCheck) {
+  const answerCall = connectionsAnswerer(management, stage, checkHost);
+  // Every PostToConnection runs this: no URL object, no closures or async iterator per call. Whatever throws in
+  // answering one call ends that call's response, never the emulator.
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const call = (body: Uint8Array, size: number): void => {
+      try {
+        const { status, headers, body: text } = answerCall({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, rawHeaders: request.rawHeaders, body, size });
+        response.writeHead(status, headers).end(text);
+      } catch {
+        response.destroy();
+      }
+    };
+    if (request.method === 'POST') return readBody(request, call, () => response.destroy());
+    request.resume();
+    call(EMPTY, 0);
+  };
+}
+
+const EMPTY = new Uint8Array(0);
 
 const CONNECTIONS_PATH = /^(?:\/([^/]+))?\/@connections\/([^/]+)\/?$/;
 
-function posted(management: ConnectionManagement, connectionId: string, response: ServerResponse, body: Buffer, size: number): void {
-  const outcome = management.post(connectionId, body);
-  if (outcome === 'too-large') {
-    return answer(response, 413, { message: `Request entity too large: ${size} bytes, at most ${MAX_POST_BYTES}` }, 'PayloadTooLargeException');
-  }
-  return outcome === 'delivered' ? answer(response, 200) : gone(response);
+/** A request for the @connections API's paths (`/{stage}/@connections/…`, `/@connections/…`), by its target. */
+export function isConnectionsPath(url: string | null | undefined): boolean {
+  return /^(?:\/[^/]+)?\/@connections(?:\/|$)/.test((url ?? '/').split('?')[0]!);
 }
 
 /**
  * The body, keeping at most one byte past the limit: enough to know it is too large, without buffering a huge one.
- * A caller that hangs up mid-request gets no answer (its response is dropped).
+ * A caller that hangs up mid-request gets no answer (`failed`); so does one whose answer throws.
  */
-function readBody(request: IncomingMessage, response: ServerResponse, then: (body: Buffer, size: number) => void): void {
+export function readBody(request: IncomingMessage, then: (body: Buffer, size: number) => void, failed: () => void): void {
   let first: Buffer | undefined;
   let more: Buffer[] | undefined;
   let kept = 0;
@@ -94,19 +121,19 @@ function readBody(request: IncomingMessage, response: ServerResponse, then: (bod
     try {
       then(more ? Buffer.concat(more) : (first ?? Buffer.alloc(0)), size);
     } catch {
-      response.destroy();
+      failed();
     }
   });
-  request.on('error', () => response.destroy());
+  request.on('error', failed);
 }
 
-function answer(response: ServerResponse, status: number, body?: unknown, errorType?: string): void {
+function answer(status: number, body?: unknown, errorType?: string): ConnectionsAnswer {
   const headers: Record<string, string> = { 'x-amzn-RequestId': crypto.randomUUID() };
   if (errorType) headers['x-amzn-ErrorType'] = errorType;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  response.writeHead(status, headers).end(body === undefined ? undefined : JSON.stringify(body));
+  return { status, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) };
 }
 
-function gone(response: ServerResponse): void {
-  answer(response, 410, { message: null }, 'GoneException');
+function gone(): ConnectionsAnswer {
+  return answer(410, { message: null }, 'GoneException');
 }

@@ -2,6 +2,7 @@
  * The messages between the emulator and one execution environment (a worker thread running bootstrap.ts).
  * Plain data only: they cross the thread boundary by structured clone.
  */
+import type { ConnectionsAnswer, ConnectionsCall } from '../management-api/connections-api.ts';
 
 /**
  * How an environment loads its handler file: `native`, as Node would (JavaScript); `compiled`, the emulator's build of
@@ -30,6 +31,11 @@ export interface EnvironmentSetup {
   preload: string[];
   /** The project's tsconfig.json (nearest the config): tsx, when it loads the handler, resolves `paths` with it. */
   tsconfig?: string;
+  /**
+   * The handler's @connections calls go over the thread's port, not TCP (intercept-preload.ts relays them): set when
+   * the emulator answers them (`EnvironmentHooks.connections`).
+   */
+  connectionsRelay?: boolean;
 }
 
 export interface SerializedError {
@@ -58,7 +64,16 @@ export type EnvironmentMessage =
   | { type: 'files'; files: string[] }
   | { type: 'log'; requestId?: string; level: LogLevel; message: string; time: string }
   | { type: 'result'; requestId: string; result: unknown; maxMemoryUsedMb: number }
-  | { type: 'error'; requestId: string; error: SerializedError; maxMemoryUsedMb: number };
+  | { type: 'error'; requestId: string; error: SerializedError; maxMemoryUsedMb: number }
+  /** A @connections call the handler made, relayed (see EnvironmentSetup.connectionsRelay); answered by `id`. */
+  | { type: 'connections-call'; id: number; call: ConnectionsCall };
+
+/** The emulator's answer to a relayed @connections call. */
+export interface ConnectionsAnswerMessage {
+  type: 'connections-answer';
+  id: number;
+  answer: ConnectionsAnswer;
+}
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import type { EnvironmentMessage, EnvironmentSetup, InvokeRequest, LogLevel } from './environment-protocol.ts';
+import type { ConnectionsAnswer, ConnectionsCall } from '../management-api/connections-api.ts';
+import type { ConnectionsAnswerMessage, EnvironmentMessage, EnvironmentSetup, InvokeRequest, LogLevel } from './environment-protocol.ts';
 import { logStreamName } from './bootstrap/invoke.ts';
 import { EnvironmentExitError, FunctionInitError, HandlerTimeoutError, handlerError } from './runtime-errors.ts';
 
@@ -23,6 +24,8 @@ export interface EnvironmentHooks {
   log(entry: LogEntry, requestId: string | undefined): void;
   /** The environment ended (terminated, crashed, exited); `error` when it crashed on its own, `during` an invocation. */
   ended(environment: ExecutionEnvironment, error: Error | undefined, during: boolean): void;
+  /** Answers the handler's @connections calls, relayed over the thread's port (EnvironmentSetup.connectionsRelay). */
+  connections?(call: ConnectionsCall): ConnectionsAnswer;
 }
 
 const ENTRY = new URL('./bootstrap/environment-entry.mjs', import.meta.url);
@@ -83,7 +86,7 @@ export class ExecutionEnvironment {
 
   private start(setup: EnvironmentSetup): Worker {
     const worker = new Worker(ENTRY, {
-      workerData: { setup },
+      workerData: { setup: this.hooks.connections ? { ...setup, connectionsRelay: true } : setup },
       // Lambda names a log stream per execution environment (the rest is the function's, see functionEnvironment).
       env: { ...this.environment, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName(randomUUID()) },
       // Not the emulator's own flags (a TypeScript loader, if the handler needs one, is registered inside, for this thread).
@@ -113,6 +116,17 @@ export class ExecutionEnvironment {
           return this.settle({ result: message.result, maxMemoryUsedMb: message.maxMemoryUsedMb });
         case 'error':
           return this.settle({ error: handlerError(message.error), maxMemoryUsedMb: message.maxMemoryUsedMb });
+        case 'connections-call': {
+          // Answered at once, in this thread: a post's frame is on its way before the handler hears back.
+          let answer: ConnectionsAnswer;
+          try {
+            answer = this.hooks.connections!(message.call);
+          } catch (error) {
+            answer = { status: 500, headers: { 'x-amzn-ErrorType': 'InternalServerErrorException', 'content-type': 'application/json' }, body: JSON.stringify({ message: `wsgate: ${String(error)}` }) };
+          }
+          const reply: ConnectionsAnswerMessage = { type: 'connections-answer', id: message.id, answer };
+          return worker.postMessage(reply);
+        }
       }
     });
     let crash: Error | undefined;

@@ -38,6 +38,8 @@ export interface PoolSettings {
     initFailed(error: FunctionInitError): void;
     /** An environment crashed between invocations (a stray throw from a timer, say). */
     crashed(error: Error): void;
+    /** Answers the handlers' relayed @connections calls (EnvironmentHooks.connections); none: they go over TCP. */
+    connections?: EnvironmentHooks['connections'];
   };
 }
 
@@ -159,6 +161,7 @@ export class FunctionPool {
     const hooks: EnvironmentHooks = {
       files: (files) => this.settings.hooks.files(files),
       log: (entry, requestId) => this.settings.hooks.log(entry, requestId),
+      ...(this.settings.hooks.connections ? { connections: this.settings.hooks.connections } : {}),
       ended: (environment, error, during) => {
         this.environments.delete(environment);
         this.clearIdle(environment);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import type { ConnectionsAnswer, ConnectionsCall } from '../management-api/connections-api.ts';
 import type { FunctionFacts } from '../model/app-model.ts';
 import type { EnvironmentSetup } from './environment-protocol.ts';
 import type { LogEntry } from './execution-environment.ts';
@@ -56,6 +57,11 @@ export interface RuntimeOptions extends EnvironmentFacts {
   tsconfig?: string;
   /** Builds the TypeScript handlers; given when some were asked for before the runtime existed (see `prebuild`). */
   bundler?: HandlerBundler;
+  /**
+   * Answers the @connections calls of handlers, relayed over each environment's port instead of TCP (the interception
+   * preload does it): set only with that preload.
+   */
+  connections?: (call: ConnectionsCall) => ConnectionsAnswer;
   log: RuntimeLog;
 }
 
@@ -213,6 +219,7 @@ export class LambdaRuntime {
           log.initFailed(fn, error);
         },
         crashed: (error) => log.crashed(fn, error),
+        ...(this.options.connections ? { connections: this.options.connections } : {}),
       },
     });
     this.pools.set(fn.functionKey, pool);

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { EnvironmentMessage, EnvironmentSetup, InvokeRequest, LogLevel } from '../environment-protocol.ts';
+import type { ConnectionsAnswerMessage, EnvironmentMessage, EnvironmentSetup, InvokeRequest, LogLevel } from '../environment-protocol.ts';
 import { serializeError } from '../environment-protocol.ts';
 import { handlerExport } from './handler-export.ts';
 import { invoke } from './invoke.ts';
@@ -73,7 +73,8 @@ try {
   send({ type: 'init-error', error: serializeError(error) }); // the emulator ends this environment
 }
 
-if (handler) port.on('message', (request: InvokeRequest) => void run(handler, request));
+// The port also carries the answers to the handler's relayed @connections calls (intercept/connections-relay.ts).
+if (handler) port.on('message', (message: InvokeRequest | ConnectionsAnswerMessage) => message.type === 'invoke' && void run(handler, message));
 
 async function run(handler: LambdaHandler, request: InvokeRequest): Promise<void> {
   current = request.requestId;

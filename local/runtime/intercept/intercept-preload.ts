@@ -1,8 +1,10 @@
 import type * as Http from 'node:http';
 import type * as Https from 'node:https';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { isConnectionsPath } from '../../management-api/connections-api.ts';
 import { localOriginFor, targetsFromEnvironment } from './aws-hosts.ts';
 import type { AwsHostTargets } from './aws-hosts.ts';
+import { connectionsRelay } from './connections-relay.ts';
 
 // Required, not imported: on Node 22+ the ESM view of node:http reads all its exports, WebSocket among them, which
 // loads undici (~180 ms of a cold start on Node 22 here) in every environment, whether or not its handler ever fetches.
@@ -50,13 +52,29 @@ function redirected(options: Http.RequestOptions, host: string, origin: string):
   return { ...rest, protocol: 'http:', hostname: target.hostname, port: target.port, agent: undefined, headers: { ...(options.headers as Record<string, string>), host } };
 }
 
+/** A plain-HTTP request straight to the emulator's @connections origin (the SDK v3 endpoint the emulator sets). */
+function toConnectionsOrigin(options: Http.RequestOptions, host: string, connections: URL): boolean {
+  const port = String(options.port ?? (String(options.host ?? '').match(/:(\d+)$/)?.[1] ?? '80'));
+  return (options.protocol ?? 'http:') === 'http:' && host === connections.hostname && port === connections.port;
+}
+
 export function interceptAwsHosts(targets: AwsHostTargets): void {
   const plainRequest = http.request;
-  const wrap = (original: typeof http.request) =>
+  const relay = connectionsRelay(http);
+  const connections = new URL(targets.connections);
+  const wrap = (original: typeof http.request, plain: boolean) =>
     ((...args: RequestArgs) => {
       const { options, callback } = normalize(args);
       const host = hostOf(options);
       const origin = localOriginFor(host, targets);
+      if (relay && isConnectionsPath(options.path)) {
+        // The handler's @connections call, over the environment's port (connections-relay.ts), however it was addressed.
+        if (origin === targets.connections) {
+          announce(host, origin);
+          return plainRequest({ ...redirected(options, host, origin), createConnection: relay }, callback);
+        }
+        if (plain && toConnectionsOrigin(options, host, connections)) return plainRequest({ ...options, agent: undefined, createConnection: relay }, callback);
+      }
       if (origin === undefined) return (original as (...a: unknown[]) => Http.ClientRequest)(...args);
       announce(host, origin);
       return plainRequest(redirected(options, host, origin), callback);
@@ -67,9 +85,9 @@ export function interceptAwsHosts(targets: AwsHostTargets): void {
       req.end();
       return req;
     }) as typeof http.get;
-  https.request = wrap(https.request);
+  https.request = wrap(https.request, false);
   https.get = get(https.request);
-  http.request = wrap(plainRequest);
+  http.request = wrap(plainRequest, true);
   http.get = get(http.request);
   syncBuiltinESMExports(); // `import { request } from 'node:https'` sees the wrapped function too
 }

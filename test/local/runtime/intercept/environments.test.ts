@@ -66,6 +66,33 @@ describe('interception inside execution environments', () => {
     expect(frame.url).toMatch(/^https:\/\/[a-z0-9]{10}\.execute-api\.eu-west-1\.amazonaws\.com\/local\/@connections\/.+/);
   });
 
+  it("answers a handler's @connections calls over its environment's port, as the HTTP API answers them", async () => {
+    const management: { method: string; status: number }[] = [];
+    const listener = ({ method, status }: { method: string; status: number }) => void management.push({ method, status });
+    emulator.events.on('management', listener);
+    try {
+      client.send({ action: 'calls' });
+      const frame = await client.next((f) => f.via === 'calls', 15_000);
+      expect(frame).toEqual({
+        via: 'calls',
+        identity: { SourceIp: '127.0.0.1', UserAgent: expect.any(String) },
+        gone: 'GoneException 410',
+        tooLarge: 'PayloadTooLargeException 413',
+        // Not a TCP socket: the relay (connections-relay.ts) carried it.
+        otherStage: { status: 403, type: 'ForbiddenException', socket: 'PairedSocket' },
+      });
+      expect(management).toEqual([
+        { method: 'GET', status: 200 },
+        { method: 'POST', status: 410 },
+        { method: 'POST', status: 413 },
+        { method: 'POST', status: 403 },
+        { method: 'POST', status: 200 },
+      ]);
+    } finally {
+      emulator.events.off('management', listener);
+    }
+  });
+
   it('leaves a call to an unrelated host alone: it reaches that host, as sent', async () => {
     const seen: IncomingHttpHeaders[] = [];
     const server = createServer((request, response) => {
