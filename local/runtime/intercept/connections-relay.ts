@@ -16,9 +16,10 @@ const require = createRequire(import.meta.url);
  * HTTP response. What this saves is the TCP round trip between two threads and the emulator thread's HTTP parsing:
  * a post's frame is written as soon as the message arrives (bench/RESULTS.md, the echo).
  *
- * @returns the `createConnection` for such a request, or undefined outside an environment whose emulator answers them.
+ * @returns the agent for such requests (its connections are in-memory ones, kept alive between calls as the SDK's
+ * own agent keeps its sockets), or undefined outside an environment whose emulator answers them.
  */
-export function connectionsRelay(http: typeof Http): (() => Duplex) | undefined {
+export function connectionsRelay(http: typeof Http): Http.Agent | undefined {
   const { parentPort, workerData } = require('node:worker_threads') as typeof WorkerThreads;
   if (!parentPort || (workerData as { setup?: { connectionsRelay?: boolean } } | undefined)?.setup?.connectionsRelay !== true) return undefined;
   const port = parentPort;
@@ -45,9 +46,11 @@ export function connectionsRelay(http: typeof Http): (() => Duplex) | undefined 
       () => response.destroy(),
     );
   });
-  return () => {
+  const agent = new http.Agent({ keepAlive: true });
+  agent.createConnection = (): Duplex => {
     const [client, served] = socketPair();
     server.emit('connection', served);
     return client;
   };
+  return agent;
 }

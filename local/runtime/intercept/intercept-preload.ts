@@ -71,9 +71,9 @@ export function interceptAwsHosts(targets: AwsHostTargets): void {
         // The handler's @connections call, over the environment's port (connections-relay.ts), however it was addressed.
         if (origin === targets.connections) {
           announce(host, origin);
-          return plainRequest({ ...redirected(options, host, origin), createConnection: relay }, callback);
+          return plainRequest({ ...redirected(options, host, origin), agent: relay }, callback);
         }
-        if (plain && toConnectionsOrigin(options, host, connections)) return plainRequest({ ...options, agent: undefined, createConnection: relay }, callback);
+        if (plain && toConnectionsOrigin(options, host, connections)) return plainRequest({ ...options, agent: relay }, callback);
       }
       if (origin === undefined) return (original as (...a: unknown[]) => Http.ClientRequest)(...args);
       announce(host, origin);
