@@ -20,7 +20,7 @@ import { answerClientError, oversizeMessage, oversizeStatus, PARSED_HEADER_BYTES
 import { WebSocketGateway } from './gateway/websocket-gateway.ts';
 import { ConnectionManagement } from './management-api/connection-management.ts';
 import type { ManagementRecord, PostToConnectionOutcome } from './management-api/connection-management.ts';
-import { connectionsAnswerer, connectionsApi, isConnectionsPath } from './management-api/connections-api.ts';
+import { connectionsAnswerer, connectionsApi, isConnectionsPath, MAX_POST_BYTES } from './management-api/connections-api.ts';
 import type { ConnectionsAnswer, ConnectionsCall } from './management-api/connections-api.ts';
 import { startPages } from './pages/server.ts';
 import { hostCheck } from './security/allowed-hosts.ts';
@@ -254,9 +254,7 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
     // In environments, every function's cold start begins now, beside the tables and the pages ($connect's first).
     let warming = Promise.resolve();
     // The environments' relayed @connections calls, answered once the gateway below exists (no handler runs before).
-    let answerRelayed = (_call: ConnectionsCall): ConnectionsAnswer => {
-      throw new Error('the @connections API is not up yet');
-    };
+    let answerRelayed = (_call: ConnectionsCall): ConnectionsAnswer | undefined => undefined;
     let loadAll = () => Promise.resolve();
     let watch = () => {};
     if (options.isolation === 'environments') {
@@ -274,7 +272,14 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
         // Requests for AWS's own hostnames reach the emulator from inside each environment, never from this process.
         preload: options.intercept ? [INTERCEPT_PRELOAD, ...options.preload] : options.preload,
         // That preload also carries the handlers' @connections calls over each environment's port, answered here.
-        ...(options.intercept ? { connections: (call: ConnectionsCall) => answerRelayed(call) } : {}),
+        ...(options.intercept
+          ? {
+              connections: {
+                relay: { origin: new URL(connectionsUrl).origin, bodyBytes: MAX_POST_BYTES + 1, headerBytes: PARSED_HEADER_BYTES, headers: PARSED_HEADERS },
+                answer: (call: ConnectionsCall) => answerRelayed(call),
+              },
+            }
+          : {}),
         ...(config.tsconfig ? { tsconfig: config.tsconfig } : {}),
         ...(bundler ? { bundler } : {}),
         log,
@@ -332,10 +337,12 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
     const intercepting = options.isolation === 'environments' && options.intercept;
     const connectionsHostCheck = intercepting ? hostCheck(options.host, [...options.allowedHosts, `.execute-api.${config.region}.amazonaws.com`]) : checkHost;
     const connections = connectionsApi(management, config.stage, connectionsHostCheck);
-    const answerCall = connectionsAnswerer(management, config.stage, connectionsHostCheck);
+    const answerer = connectionsAnswerer(management, config.stage, connectionsHostCheck);
+    // The environments' calls meet the checks an HTTP request meets here: the sizes first, then the API's own.
     answerRelayed = (call) => {
       const oversize = oversizeStatus(call);
-      return oversize === undefined ? answerCall(call) : { status: oversize, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: oversizeMessage(oversize) }) };
+      if (oversize === undefined) return answerer.answer(call);
+      return { status: oversize, headers: { connection: 'close', 'content-type': 'application/json' }, body: JSON.stringify({ message: oversizeMessage(oversize) }) };
     };
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       const oversize = oversizeStatus(request);

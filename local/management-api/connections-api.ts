@@ -1,4 +1,6 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readCappedBody } from '../runtime/intercept/relayed-call.ts';
+import type { RelayedAnswer, RelayedCall } from '../runtime/intercept/relayed-call.ts';
 import { MAX_POST_BYTES } from './connection-management.ts';
 import type { ConnectionManagement } from './connection-management.ts';
 import type { HostCheck } from '../security/allowed-hosts.ts';
@@ -6,24 +8,14 @@ import { callerRefusal } from './caller-checks.ts';
 
 export type { ManagementRecord } from './connection-management.ts';
 export { MAX_POST_BYTES } from './connection-management.ts';
+export { isConnectionsPath } from '../runtime/intercept/relayed-call.ts';
 
-/** One @connections call as it arrived: the request line, the headers, the body (at most one byte past the limit). */
-export interface ConnectionsCall {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  rawHeaders: string[];
-  body: Uint8Array;
-  /** The body's whole size, of which `body` kept at most MAX_POST_BYTES + 1. */
-  size: number;
-}
-
-/** What a call gets back: the HTTP status, the headers and the JSON body, if any. */
-export interface ConnectionsAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body?: string;
-}
+/** One @connections call as it arrived (over HTTP, or relayed by an execution environment). */
+export type ConnectionsCall = RelayedCall;
+/** What a call gets back. */
+export type ConnectionsAnswer = RelayedAnswer;
+/** The request line and headers: all a refusal looks at. */
+type CallHead = Pick<ConnectionsCall, 'method' | 'url' | 'headers'>;
 
 /**
  * The `@connections` management API, at `/{stage}/@connections/{id}` and `/@connections/{id}`: POST (send a
@@ -34,8 +26,9 @@ export interface ConnectionsAnswer {
  * One answer for both ways in: HTTP (`connectionsApi`), and the calls the execution environments relay over their
  * thread's port (the handlers' SDK calls, see intercept-preload.ts), which carry the same request line and headers.
  */
-export function connectionsAnswerer(management: ConnectionManagement, stage: string, checkHost: HostCheck): (call: ConnectionsCall) => ConnectionsAnswer {
-  return (call) => {
+export function connectionsAnswerer(management: ConnectionManagement, stage: string, checkHost: HostCheck) {
+  /** The call's connection id, or the 403 it gets (a refused caller, another stage, a wrong path or method). */
+  function admit(call: CallHead): { connectionId: string } | { refused: ConnectionsAnswer } {
     const { method, url: target } = call;
     const queryAt = target.indexOf('?');
     const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
@@ -47,16 +40,20 @@ export function connectionsAnswerer(management: ConnectionManagement, stage: str
     }
     const match = CONNECTIONS_PATH.exec(path);
     const connectionId = match?.[2] ?? '';
-
     const refusal = callerRefusal(call, checkHost);
     if (refusal !== undefined) {
       management.refused(method, connectionId, 403);
-      return answer(403, { message: refusal }, 'ForbiddenException');
+      return { refused: answer(403, { message: refusal }, 'ForbiddenException') };
     }
     if (!match || (match[1] !== undefined && match[1] !== stage) || (method !== 'POST' && method !== 'GET' && method !== 'DELETE')) {
       management.refused(method, connectionId, 403);
-      return answer(403, { message: `Forbidden: ${method} ${path} is not /${stage}/@connections/{connectionId}` }, 'ForbiddenException');
+      return { refused: answer(403, { message: `Forbidden: ${method} ${path} is not /${stage}/@connections/{connectionId}` }, 'ForbiddenException') };
     }
+    return { connectionId };
+  }
+
+  /** The answer to a call admitted (`admit`), given its body. */
+  function answerAdmitted(method: string, connectionId: string, call: Pick<ConnectionsCall, 'body' | 'size'>): ConnectionsAnswer {
     if (method === 'POST') {
       const outcome = management.post(connectionId, call.body);
       if (outcome === 'too-large') return answer(413, { message: `Request entity too large: ${call.size} bytes, at most ${MAX_POST_BYTES}` }, 'PayloadTooLargeException');
@@ -68,26 +65,41 @@ export function connectionsAnswerer(management: ConnectionManagement, stage: str
       return answer(200, { connectedAt: info.connectedAt, lastActiveAt: info.lastActiveAt, identity: { sourceIp: info.sourceIp, userAgent: info.userAgent } });
     }
     return management.delete(connectionId) === 'delivered' ? answer(204) : gone();
+  }
+
+  return {
+    admit,
+    answerAdmitted,
+    /** A whole call at once (the relayed ones come with their body). */
+    answer(call: ConnectionsCall): ConnectionsAnswer {
+      const admitted = admit(call);
+      return 'refused' in admitted ? admitted.refused : answerAdmitted(call.method, admitted.connectionId, call);
+    },
   };
 }
 
-/** The management API over HTTP: reads the body (POST), then answers as `connectionsAnswerer`. */
+/** The management API over HTTP: a refused call is answered at once; an admitted POST once its body is read. */
 export function connectionsApi(management: ConnectionManagement, stage: string, checkHost: HostCheck) {
-  const answerCall = connectionsAnswerer(management, stage, checkHost);
+  const { admit, answerAdmitted } = connectionsAnswerer(management, stage, checkHost);
+  const send = (response: ServerResponse, { status, headers, body }: ConnectionsAnswer) => void response.writeHead(status, headers).end(body);
   // Every PostToConnection runs this: no URL object, no closures or async iterator per call. Whatever throws in
   // answering one call ends that call's response, never the emulator.
   return (request: IncomingMessage, response: ServerResponse): void => {
-    const call = (body: Uint8Array, size: number): void => {
-      try {
-        const { status, headers, body: text } = answerCall({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, rawHeaders: request.rawHeaders, body, size });
-        response.writeHead(status, headers).end(text);
-      } catch {
-        response.destroy();
+    try {
+      const method = request.method ?? 'GET';
+      const admitted = admit({ method, url: request.url ?? '/', headers: request.headers });
+      if ('refused' in admitted) {
+        request.resume();
+        return send(response, admitted.refused);
       }
-    };
-    if (request.method === 'POST') return readBody(request, call, () => response.destroy());
-    request.resume();
-    call(EMPTY, 0);
+      if (method !== 'POST') {
+        request.resume();
+        return send(response, answerAdmitted(method, admitted.connectionId, { body: EMPTY, size: 0 }));
+      }
+      readCappedBody(request, MAX_POST_BYTES + 1, (body, size) => send(response, answerAdmitted(method, admitted.connectionId, { body, size })), () => response.destroy());
+    } catch {
+      response.destroy();
+    }
   };
 }
 
@@ -95,37 +107,6 @@ const EMPTY = new Uint8Array(0);
 
 const CONNECTIONS_PATH = /^(?:\/([^/]+))?\/@connections\/([^/]+)\/?$/;
 
-/** A request for the @connections API's paths (`/{stage}/@connections/…`, `/@connections/…`), by its target. */
-export function isConnectionsPath(url: string | null | undefined): boolean {
-  return /^(?:\/[^/]+)?\/@connections(?:\/|$)/.test((url ?? '/').split('?')[0]!);
-}
-
-/**
- * The body, keeping at most one byte past the limit: enough to know it is too large, without buffering a huge one.
- * A caller that hangs up mid-request gets no answer (`failed`); so does one whose answer throws.
- */
-export function readBody(request: IncomingMessage, then: (body: Buffer, size: number) => void, failed: () => void): void {
-  let first: Buffer | undefined;
-  let more: Buffer[] | undefined;
-  let kept = 0;
-  let size = 0;
-  request.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (kept > MAX_POST_BYTES) return;
-    const part = chunk.length <= MAX_POST_BYTES + 1 - kept ? chunk : chunk.subarray(0, MAX_POST_BYTES + 1 - kept);
-    kept += part.length;
-    if (first === undefined) first = part;
-    else (more ??= [first]).push(part);
-  });
-  request.on('end', () => {
-    try {
-      then(more ? Buffer.concat(more) : (first ?? Buffer.alloc(0)), size);
-    } catch {
-      failed();
-    }
-  });
-  request.on('error', failed);
-}
 
 function answer(status: number, body?: unknown, errorType?: string): ConnectionsAnswer {
   const headers: Record<string, string> = { 'x-amzn-RequestId': crypto.randomUUID() };

@@ -2,7 +2,7 @@
  * The messages between the emulator and one execution environment (a worker thread running bootstrap.ts).
  * Plain data only: they cross the thread boundary by structured clone.
  */
-import type { ConnectionsAnswer, ConnectionsCall } from '../management-api/connections-api.ts';
+import type { RelayedAnswer, RelayedCall, RelaySettings } from './intercept/relayed-call.ts';
 
 /**
  * How an environment loads its handler file: `native`, as Node would (JavaScript); `compiled`, the emulator's build of
@@ -32,10 +32,10 @@ export interface EnvironmentSetup {
   /** The project's tsconfig.json (nearest the config): tsx, when it loads the handler, resolves `paths` with it. */
   tsconfig?: string;
   /**
-   * The handler's @connections calls go over the thread's port, not TCP (intercept-preload.ts relays them): set when
-   * the emulator answers them (`EnvironmentHooks.connections`).
+   * The handler's @connections calls go over the thread's port, not TCP (connections-relay.ts, from the interception
+   * preload): set when the emulator answers them (`EnvironmentHooks.connections`).
    */
-  connectionsRelay?: boolean;
+  connectionsRelay?: RelaySettings;
 }
 
 export interface SerializedError {
@@ -66,13 +66,13 @@ export type EnvironmentMessage =
   | { type: 'result'; requestId: string; result: unknown; maxMemoryUsedMb: number }
   | { type: 'error'; requestId: string; error: SerializedError; maxMemoryUsedMb: number }
   /** A @connections call the handler made, relayed (see EnvironmentSetup.connectionsRelay); answered by `id`. */
-  | { type: 'connections-call'; id: number; call: ConnectionsCall };
+  | { type: 'connections-call'; id: number; call: RelayedCall };
 
-/** The emulator's answer to a relayed @connections call. */
+/** The emulator's answer to a relayed @connections call; none: the call is dropped (its connection reset), as on TCP. */
 export interface ConnectionsAnswerMessage {
   type: 'connections-answer';
   id: number;
-  answer: ConnectionsAnswer;
+  answer?: RelayedAnswer;
 }
 
 export function serializeError(error: unknown): SerializedError {

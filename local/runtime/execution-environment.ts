@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import type { ConnectionsAnswer, ConnectionsCall } from '../management-api/connections-api.ts';
 import type { ConnectionsAnswerMessage, EnvironmentMessage, EnvironmentSetup, InvokeRequest, LogLevel } from './environment-protocol.ts';
 import { logStreamName } from './bootstrap/invoke.ts';
+import type { RelayedAnswer, RelayedCall, RelaySettings } from './intercept/relayed-call.ts';
 import { EnvironmentExitError, FunctionInitError, HandlerTimeoutError, handlerError } from './runtime-errors.ts';
 
 export interface LogEntry {
@@ -24,8 +24,11 @@ export interface EnvironmentHooks {
   log(entry: LogEntry, requestId: string | undefined): void;
   /** The environment ended (terminated, crashed, exited); `error` when it crashed on its own, `during` an invocation. */
   ended(environment: ExecutionEnvironment, error: Error | undefined, during: boolean): void;
-  /** Answers the handler's @connections calls, relayed over the thread's port (EnvironmentSetup.connectionsRelay). */
-  connections?(call: ConnectionsCall): ConnectionsAnswer;
+  /**
+   * Answers the handler's @connections calls, relayed over the thread's port (EnvironmentSetup.connectionsRelay);
+   * undefined drops the call, as a reset connection would.
+   */
+  connections?: { relay: RelaySettings; answer(call: RelayedCall): RelayedAnswer | undefined };
 }
 
 const ENTRY = new URL('./bootstrap/environment-entry.mjs', import.meta.url);
@@ -86,7 +89,7 @@ export class ExecutionEnvironment {
 
   private start(setup: EnvironmentSetup): Worker {
     const worker = new Worker(ENTRY, {
-      workerData: { setup: this.hooks.connections ? { ...setup, connectionsRelay: true } : setup },
+      workerData: { setup: this.hooks.connections ? { ...setup, connectionsRelay: this.hooks.connections.relay } : setup },
       // Lambda names a log stream per execution environment (the rest is the function's, see functionEnvironment).
       env: { ...this.environment, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName(randomUUID()) },
       // Not the emulator's own flags (a TypeScript loader, if the handler needs one, is registered inside, for this thread).
@@ -118,13 +121,13 @@ export class ExecutionEnvironment {
           return this.settle({ error: handlerError(message.error), maxMemoryUsedMb: message.maxMemoryUsedMb });
         case 'connections-call': {
           // Answered at once, in this thread: a post's frame is on its way before the handler hears back.
-          let answer: ConnectionsAnswer;
+          let answer: RelayedAnswer | undefined;
           try {
-            answer = this.hooks.connections!(message.call);
-          } catch (error) {
-            answer = { status: 500, headers: { 'x-amzn-ErrorType': 'InternalServerErrorException', 'content-type': 'application/json' }, body: JSON.stringify({ message: `wsgate: ${String(error)}` }) };
+            answer = this.hooks.connections?.answer(message.call);
+          } catch {
+            answer = undefined;
           }
-          const reply: ConnectionsAnswerMessage = { type: 'connections-answer', id: message.id, answer };
+          const reply: ConnectionsAnswerMessage = { type: 'connections-answer', id: message.id, ...(answer ? { answer } : {}) };
           return worker.postMessage(reply);
         }
       }

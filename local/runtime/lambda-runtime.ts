@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import type { ConnectionsAnswer, ConnectionsCall } from '../management-api/connections-api.ts';
 import type { FunctionFacts } from '../model/app-model.ts';
 import type { EnvironmentSetup } from './environment-protocol.ts';
-import type { LogEntry } from './execution-environment.ts';
+import type { EnvironmentHooks, LogEntry } from './execution-environment.ts';
 import { CpuLoad } from './cpu-load.ts';
 import { FunctionPool } from './function-pool.ts';
 import { HandlerBundler } from './handler-bundler.ts';
@@ -61,7 +60,7 @@ export interface RuntimeOptions extends EnvironmentFacts {
    * Answers the @connections calls of handlers, relayed over each environment's port instead of TCP (the interception
    * preload does it): set only with that preload.
    */
-  connections?: (call: ConnectionsCall) => ConnectionsAnswer;
+  connections?: EnvironmentHooks['connections'];
   log: RuntimeLog;
 }
 

@@ -1,10 +1,10 @@
 import type * as Http from 'node:http';
 import type * as Https from 'node:https';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
-import { isConnectionsPath } from '../../management-api/connections-api.ts';
 import { localOriginFor, targetsFromEnvironment } from './aws-hosts.ts';
 import type { AwsHostTargets } from './aws-hosts.ts';
 import { connectionsRelay } from './connections-relay.ts';
+import { isConnectionsPath } from './relayed-call.ts';
 
 // Required, not imported: on Node 22+ the ESM view of node:http reads all its exports, WebSocket among them, which
 // loads undici (~180 ms of a cold start on Node 22 here) in every environment, whether or not its handler ever fetches.
@@ -52,28 +52,33 @@ function redirected(options: Http.RequestOptions, host: string, origin: string):
   return { ...rest, protocol: 'http:', hostname: target.hostname, port: target.port, agent: undefined, headers: { ...(options.headers as Record<string, string>), host } };
 }
 
-/** A plain-HTTP request straight to the emulator's @connections origin (the SDK v3 endpoint the emulator sets). */
-function toConnectionsOrigin(options: Http.RequestOptions, host: string, connections: URL): boolean {
-  const port = String(options.port ?? (String(options.host ?? '').match(/:(\d+)$/)?.[1] ?? '80'));
-  return (options.protocol ?? 'http:') === 'http:' && host === connections.hostname && port === connections.port;
+/** A plain-HTTP request straight to `connections` (the SDK v3 endpoint the emulator sets), by host and port. */
+function toOrigin(options: Http.RequestOptions, host: string, connections: URL): boolean {
+  if ((options.protocol ?? 'http:') !== 'http:') return false;
+  // `host` may carry the port ("127.0.0.1:3001", "[::1]:3001"); a bare IPv6 address has colons but no port.
+  const portInHost = /^(?:\[[^\]]*\]|[^:]*):(\d+)$/.exec(String(options.host ?? ''))?.[1];
+  const port = String(options.port ?? portInHost ?? '80');
+  return host === connections.hostname.replace(/^\[|\]$/g, '') && port === (connections.port || '80');
 }
 
 export function interceptAwsHosts(targets: AwsHostTargets): void {
   const plainRequest = http.request;
+  // Only for the emulator that answers them: an endpoint set to another API or server is left to reach it over TCP.
   const relay = connectionsRelay(http);
+  const relayed = relay && relay.settings.origin === targets.connections ? relay.agent : undefined;
   const connections = new URL(targets.connections);
   const wrap = (original: typeof http.request, plain: boolean) =>
     ((...args: RequestArgs) => {
       const { options, callback } = normalize(args);
       const host = hostOf(options);
       const origin = localOriginFor(host, targets);
-      if (relay && isConnectionsPath(options.path)) {
+      if (relayed && isConnectionsPath(options.path)) {
         // The handler's @connections call, over the environment's port (connections-relay.ts), however it was addressed.
         if (origin === targets.connections) {
           announce(host, origin);
-          return plainRequest({ ...redirected(options, host, origin), agent: relay }, callback);
+          return plainRequest({ ...redirected(options, host, origin), agent: relayed }, callback);
         }
-        if (plain && toConnectionsOrigin(options, host, connections)) return plainRequest({ ...options, agent: relay }, callback);
+        if (plain && toOrigin(options, host, connections)) return plainRequest({ ...options, agent: relayed }, callback);
       }
       if (origin === undefined) return (original as (...a: unknown[]) => Http.ClientRequest)(...args);
       announce(host, origin);

@@ -3,7 +3,8 @@ import { Duplex } from 'node:stream';
 /**
  * One end of an in-memory connection: what one end writes, the other reads. Enough of a net.Socket for node:http's
  * client (as a request's `createConnection`) and server (`server.emit('connection', …)`) on the two ends, in one thread.
- * No timeouts of its own: a stuck call ends with the invocation that made it (its environment is ended).
+ * `setTimeout` works as a socket's does (a 'timeout' event after that long without reads or writes), so the SDKs'
+ * request timeouts and the server's keep-alive timeout still apply.
  */
 export class PairedSocket extends Duplex {
   peer!: PairedSocket;
@@ -14,9 +15,14 @@ export class PairedSocket extends Duplex {
   readonly localPort = 0;
   readonly connecting = false;
 
+  private idleMs = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+
   override _read(): void {}
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.active();
+    this.peer.active();
     this.peer.push(chunk);
     callback();
   }
@@ -27,12 +33,22 @@ export class PairedSocket extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    clearTimeout(this.idleTimer);
     if (!this.peer.destroyed) this.peer.destroy();
     callback(error);
   }
 
-  setTimeout(): this {
+  /** As net.Socket's: `ms` of no activity emits 'timeout' (0 turns it off); it never ends the socket by itself. */
+  setTimeout(ms: number, onTimeout?: () => void): this {
+    this.idleMs = ms;
+    if (onTimeout) this.once('timeout', onTimeout);
+    this.active();
     return this;
+  }
+
+  private active(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = this.idleMs > 0 && !this.destroyed ? setTimeout(() => this.emit('timeout'), this.idleMs).unref() : undefined;
   }
 
   setNoDelay(): this {

@@ -80,6 +80,7 @@ describe('interception inside execution environments', () => {
         tooLarge: 'PayloadTooLargeException 413',
         // Not a TCP socket: the relay (connections-relay.ts) carried it.
         otherStage: { status: 403, type: 'ForbiddenException', socket: 'PairedSocket' },
+        bigHeaders: { status: 431, type: expect.stringMatching(/^Request Header Fields Too Large: at most 100 headers of 16384 bytes/), socket: 'PairedSocket' },
       });
       expect(management).toEqual([
         { method: 'GET', status: 200 },
