@@ -341,15 +341,14 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
     // The environments' calls meet the checks an HTTP request meets here: the sizes first, then the API's own.
     answerRelayed = (call) => {
       const oversize = oversizeStatus(call);
-      if (oversize === undefined) return answerer.answer(call);
-      return { status: oversize, headers: { connection: 'close', 'content-type': 'application/json' }, body: JSON.stringify({ message: oversizeMessage(oversize) }) };
+      return oversize === undefined ? answerer.answer(call) : oversizeAnswer(oversize);
     };
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       const oversize = oversizeStatus(request);
       if (oversize !== undefined) {
         request.resume();
-        const body = JSON.stringify({ message: oversizeMessage(oversize) });
-        return void response.writeHead(oversize, { connection: 'close', 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+        const { status, headers, body } = oversizeAnswer(oversize);
+        return void response.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) }).end(body);
       }
       if (invokeApi.handles(request)) return void invokeApi.serve(request, response).catch(() => response.destroy());
       // `/{stage}/@connections/…` and `/@connections/…` belong to the management API, whatever the app's HTTP routes.
@@ -450,6 +449,11 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
 function connectFunctions(config: EmulatorConfig): string[] {
   const connect = config.routes.get('$connect');
   return connect ? [...(connect.authorizer ? [connect.authorizer.functionKey] : []), connect.functionKey] : [];
+}
+
+/** What a request past the URL or header limits gets, over HTTP or relayed from an environment. */
+function oversizeAnswer(status: 414 | 431): ConnectionsAnswer & { body: string } {
+  return { status, headers: { connection: 'close', 'content-type': 'application/json' }, body: JSON.stringify({ message: oversizeMessage(status) }) };
 }
 
 function listen(server: Server, port: number, host: string, flag: string): Promise<void> {

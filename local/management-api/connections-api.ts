@@ -107,7 +107,6 @@ const EMPTY = new Uint8Array(0);
 
 const CONNECTIONS_PATH = /^(?:\/([^/]+))?\/@connections\/([^/]+)\/?$/;
 
-
 function answer(status: number, body?: unknown, errorType?: string): ConnectionsAnswer {
   const headers: Record<string, string> = { 'x-amzn-RequestId': crypto.randomUUID() };
   if (errorType) headers['x-amzn-ErrorType'] = errorType;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { ConnectionsAnswerMessage, EnvironmentMessage, EnvironmentSetup, InvokeRequest, LogLevel } from './environment-protocol.ts';
 import { logStreamName } from './bootstrap/invoke.ts';
-import type { RelayedAnswer, RelayedCall, RelaySettings } from './intercept/relayed-call.ts';
+import type { RelayedAnswer, RelayedCall } from './intercept/relayed-call.ts';
 import { EnvironmentExitError, FunctionInitError, HandlerTimeoutError, handlerError } from './runtime-errors.ts';
 
 export interface LogEntry {
@@ -28,7 +28,7 @@ export interface EnvironmentHooks {
    * Answers the handler's @connections calls, relayed over the thread's port (EnvironmentSetup.connectionsRelay);
    * undefined drops the call, as a reset connection would.
    */
-  connections?: { relay: RelaySettings; answer(call: RelayedCall): RelayedAnswer | undefined };
+  connections?(call: RelayedCall): RelayedAnswer | undefined;
 }
 
 const ENTRY = new URL('./bootstrap/environment-entry.mjs', import.meta.url);
@@ -89,7 +89,7 @@ export class ExecutionEnvironment {
 
   private start(setup: EnvironmentSetup): Worker {
     const worker = new Worker(ENTRY, {
-      workerData: { setup: this.hooks.connections ? { ...setup, connectionsRelay: this.hooks.connections.relay } : setup },
+      workerData: { setup },
       // Lambda names a log stream per execution environment (the rest is the function's, see functionEnvironment).
       env: { ...this.environment, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName(randomUUID()) },
       // Not the emulator's own flags (a TypeScript loader, if the handler needs one, is registered inside, for this thread).
@@ -123,10 +123,8 @@ export class ExecutionEnvironment {
           // Answered at once, in this thread: a post's frame is on its way before the handler hears back.
           let answer: RelayedAnswer | undefined;
           try {
-            answer = this.hooks.connections?.answer(message.call);
-          } catch {
-            answer = undefined;
-          }
+            answer = this.hooks.connections?.(message.call);
+          } catch {} // unanswered: the call is dropped
           const reply: ConnectionsAnswerMessage = { type: 'connections-answer', id: message.id, ...(answer ? { answer } : {}) };
           return worker.postMessage(reply);
         }

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { FunctionFacts } from '../model/app-model.ts';
 import type { EnvironmentSetup } from './environment-protocol.ts';
 import type { EnvironmentHooks, LogEntry } from './execution-environment.ts';
+import type { RelaySettings } from './intercept/relayed-call.ts';
 import { CpuLoad } from './cpu-load.ts';
 import { FunctionPool } from './function-pool.ts';
 import { HandlerBundler } from './handler-bundler.ts';
@@ -60,7 +61,7 @@ export interface RuntimeOptions extends EnvironmentFacts {
    * Answers the @connections calls of handlers, relayed over each environment's port instead of TCP (the interception
    * preload does it): set only with that preload.
    */
-  connections?: EnvironmentHooks['connections'];
+  connections?: { relay: RelaySettings; answer: NonNullable<EnvironmentHooks['connections']> };
   log: RuntimeLog;
 }
 
@@ -183,7 +184,7 @@ export class LambdaRuntime {
   private pool(fn: FunctionFacts): FunctionPool {
     let pool = this.pools.get(fn.functionKey);
     if (pool !== undefined) return pool;
-    const { log, preload, tsconfig } = this.options;
+    const { log, preload, tsconfig, connections } = this.options;
     const setup = async (): Promise<EnvironmentSetup> => {
       const [load, runtime] = await Promise.all([this.bundler.load(fn.handler.file), runtimeModule(preload)]);
       if (load.kind === 'native' && this.watcher) void this.bundler.imports(fn.handler.file).then((files) => this.watcher?.add(fn.functionKey, files));
@@ -196,6 +197,7 @@ export class LambdaRuntime {
         region: this.options.region,
         preload,
         ...(tsconfig ? { tsconfig } : {}),
+        ...(connections ? { connectionsRelay: connections.relay } : {}),
       };
     };
     pool = new FunctionPool(fn, {
@@ -218,7 +220,7 @@ export class LambdaRuntime {
           log.initFailed(fn, error);
         },
         crashed: (error) => log.crashed(fn, error),
-        ...(this.options.connections ? { connections: this.options.connections } : {}),
+        ...(connections ? { connections: connections.answer } : {}),
       },
     });
     this.pools.set(fn.functionKey, pool);
