@@ -94,6 +94,45 @@ describe('interception inside execution environments', () => {
     }
   });
 
+  it('answers repeated posts to one connection in the environment as the emulator would: in order, 410 once it has closed', async () => {
+    const before = new Set(emulator.listConnections().map((c) => c.connectionId));
+    const other = await connectClient(emulator.wsUrl);
+    const otherId = emulator.listConnections().find((c) => !before.has(c.connectionId))!.connectionId;
+    const management: number[] = [];
+    const listener = ({ connectionId, status }: { connectionId: string; status: number }) => void (connectionId === otherId && management.push(status));
+    emulator.events.on('management', listener);
+    try {
+      // The first post is answered by the emulator; the rest, to a connection it has seen take one, in the environment.
+      const first = invocationOf(emulator, 'posts');
+      client.send({ action: 'posts', to: otherId, frames: ['b1', 'b2', 'b3', 'b4'] });
+      expect(await client.next((f) => f.via === 'posts', 15_000)).toEqual({ via: 'posts', got: [200, 200, 200, 200] });
+      await first;
+      for (const frame of ['b1', 'b2', 'b3', 'b4']) expect(await other.next(() => true, 5_000)).toEqual({ frame });
+
+      // Frames posted before a synchronous stretch arrive during it, not when the invocation ends.
+      const ended = invocationOf(emulator, 'posts');
+      let endedFirst = false;
+      void ended.then(() => (endedFirst = true));
+      client.send({ action: 'posts', to: otherId, frames: ['b5', 'b6'], spinMs: 2_000 });
+      expect(await other.next(() => true, 5_000)).toEqual({ frame: 'b5' });
+      expect(await other.next(() => true, 5_000)).toEqual({ frame: 'b6' });
+      expect(endedFirst).toBe(false);
+      expect(await ended).toMatchObject({ status: 200 });
+      expect(await client.next((f) => f.via === 'posts', 15_000)).toEqual({ via: 'posts', got: [200, 200] });
+
+      // Closed by its client: the next post to it is GoneException, though the last ones were answered in the environment.
+      other.socket.close(1000);
+      await other.closed;
+      client.send({ action: 'posts', to: otherId, frames: ['lost', 'lost again'] });
+      expect(await client.next((f) => f.via === 'posts', 15_000)).toEqual({ via: 'posts', got: ['GoneException 410', 'GoneException 410'] });
+      expect(management).toEqual([200, 200, 200, 200, 200, 200, 410, 410]);
+      expect(other.frames).toHaveLength(6);
+    } finally {
+      emulator.events.off('management', listener);
+      other.socket.close();
+    }
+  });
+
   it('leaves a call to an unrelated host alone: it reaches that host, as sent', async () => {
     const seen: IncomingHttpHeaders[] = [];
     const server = createServer((request, response) => {
