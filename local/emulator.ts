@@ -255,9 +255,6 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
     let warming = Promise.resolve();
     // The environments' relayed @connections calls, answered once the gateway below exists (no handler runs before).
     let answerRelayed = (_call: ConnectionsCall): ConnectionsAnswer | undefined => undefined;
-    let deliverRelayed = (_connectionId: string, _data: Uint8Array): void => {};
-    // How many connections have stopped taking posts, in memory the environments read (RelaySettings.closings).
-    const closings = new Int32Array(new SharedArrayBuffer(4));
     let loadAll = () => Promise.resolve();
     let watch = () => {};
     if (options.isolation === 'environments') {
@@ -278,8 +275,8 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
         ...(options.intercept
           ? {
               connections: {
-                relay: { origin: new URL(connectionsUrl).origin, bodyBytes: MAX_POST_BYTES + 1, headerBytes: PARSED_HEADER_BYTES, headers: PARSED_HEADERS, closings },
-                hooks: { answer: (call: ConnectionsCall) => answerRelayed(call), posted: (connectionId: string, data: Uint8Array) => deliverRelayed(connectionId, data) },
+                relay: { origin: new URL(connectionsUrl).origin, bodyBytes: MAX_POST_BYTES + 1, headerBytes: PARSED_HEADER_BYTES, headers: PARSED_HEADERS },
+                answer: (call: ConnectionsCall) => answerRelayed(call),
               },
             }
           : {}),
@@ -322,8 +319,6 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
         orderedFrames: options.orderedFrames,
       },
       events,
-      // Only the environments' relay reads the count.
-      options.isolation === 'environments' && options.intercept ? { leftOpen: () => void Atomics.add(closings, 0, 1) } : {},
     );
     cleanup.push(() => gateway.closeAll());
     const management = new ConnectionManagement(gateway, events);
@@ -348,7 +343,6 @@ async function serveApi(config: EmulatorConfig, options: EmulatorOptions, log: E
       const oversize = oversizeStatus(call);
       return oversize === undefined ? answerer.answer(call) : oversizeAnswer(oversize);
     };
-    deliverRelayed = answerer.deliver;
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       const oversize = oversizeStatus(request);
       if (oversize !== undefined) {

@@ -15,7 +15,6 @@ import { LambdaIntegration } from './lambda-integration.ts';
 import { disconnectEvent, messageEvent, upgradeHeaders } from './lambda-events.ts';
 import type { ApiFacts } from './lambda-events.ts';
 import { selectRoute } from './route-selection.ts';
-import { assertSocketStateSupported, onLeavingOpen } from './socket-state.ts';
 import { TurnCork } from './turn-cork.ts';
 
 export type { InvocationRecord } from './lambda-integration.ts';
@@ -36,11 +35,6 @@ export interface GatewayLimits {
 }
 
 export type PostOutcome = 'delivered' | 'gone';
-
-export interface GatewayHooks {
-  /** An open connection stopped taking posts (it is closing or closed): every `post` to it is `gone` from now on. */
-  leftOpen?(): void;
-}
 
 /** Route keys a frame can never select: they belong to the connection's lifecycle. */
 const LIFECYCLE_ROUTES = new Set(['$connect', '$disconnect']);
@@ -68,10 +62,8 @@ export class WebSocketGateway {
     runtime: FunctionRunner,
     private readonly limits: GatewayLimits,
     private readonly events: EventEmitter,
-    private readonly hooks: GatewayHooks = {},
   ) {
     assertFrameLimitSupported();
-    if (hooks.leftOpen) assertSocketStateSupported();
     this.integration = new LambdaIntegration(runtime, limits.integrationTimeoutMs, events);
     this.rateLimit = new ConnectionRateLimit(limits.connectionsPerSecond);
     this.server = new WebSocketServer({
@@ -188,7 +180,6 @@ export class WebSocketGateway {
     connection.socket = socket;
     connection.state = 'open';
     connection.lastActiveAt = Date.now();
-    if (this.hooks.leftOpen) onLeavingOpen(socket, this.hooks.leftOpen);
     limitFrameSize(socket, this.limits, () => (connection.closing ??= { code: 1009, reason: 'Message too big' }));
     // A frame that breaks the protocol ends the connection; the close event that follows does the cleanup, and
     // $disconnect hears why (ws's receiver drops the socket before the client's close frame could say it).

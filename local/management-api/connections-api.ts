@@ -57,7 +57,7 @@ export function connectionsAnswerer(management: ConnectionManagement, stage: str
     if (method === 'POST') {
       const outcome = management.post(connectionId, call.body);
       if (outcome === 'too-large') return answer(413, { message: `Request entity too large: ${call.size} bytes, at most ${MAX_POST_BYTES}` }, 'PayloadTooLargeException');
-      return outcome === 'delivered' ? { ...answer(200), deliveredTo: connectionId } : gone();
+      return outcome === 'delivered' ? answer(200) : gone();
     }
     if (method === 'GET') {
       const info = management.get(connectionId);
@@ -70,13 +70,6 @@ export function connectionsAnswerer(management: ConnectionManagement, stage: str
   return {
     admit,
     answerAdmitted,
-    /**
-     * A post an execution environment answered itself, as delivered: one it had seen delivered to this connection,
-     * with no connection closed since (connections-relay.ts). Recorded as any post, with the outcome it has here.
-     */
-    deliver(connectionId: string, data: Uint8Array): void {
-      management.post(connectionId, data);
-    },
     /** A whole call at once (the relayed ones come with their body). */
     answer(call: ConnectionsCall): ConnectionsAnswer {
       const admitted = admit(call);

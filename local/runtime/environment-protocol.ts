@@ -11,10 +11,7 @@ import type { RelayedAnswer, RelayedCall, RelaySettings } from './intercept/rela
  */
 export type HandlerLoad = { kind: 'native' } | { kind: 'compiled'; url: string; files: string[] } | { kind: 'tsx' };
 
-/**
- * What the environment is started with (`workerData`: `{ setup, outbox? }`, the outbox being the SharedArrayBuffer of
- * its PostOutbox when it relays @connections calls).
- */
+/** What the environment is started with (`workerData`). */
 export interface EnvironmentSetup {
   handler: { declared: string; file: string; exportName: string };
   load: HandlerLoad;
@@ -69,9 +66,7 @@ export type EnvironmentMessage =
   | { type: 'result'; requestId: string; result: unknown; maxMemoryUsedMb: number }
   | { type: 'error'; requestId: string; error: SerializedError; maxMemoryUsedMb: number }
   /** A @connections call the handler made, relayed (see EnvironmentSetup.connectionsRelay); answered by `id`. */
-  | { type: 'connections-call'; id: number; call: RelayedCall }
-  /** Posts the environment answered itself are in its outbox (post-outbox.ts), with no other message after them. */
-  | { type: 'connections-posted' };
+  | { type: 'connections-call'; id: number; call: RelayedCall };
 
 /** The emulator's answer to a relayed @connections call; none: the call is dropped (its connection reset), as on TCP. */
 export interface ConnectionsAnswerMessage {

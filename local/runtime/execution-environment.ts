@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { ConnectionsAnswerMessage, EnvironmentMessage, EnvironmentSetup, InvokeRequest, LogLevel } from './environment-protocol.ts';
 import { logStreamName } from './bootstrap/invoke.ts';
-import { PostOutbox } from './intercept/post-outbox.ts';
 import type { RelayedAnswer, RelayedCall } from './intercept/relayed-call.ts';
 import { EnvironmentExitError, FunctionInitError, HandlerTimeoutError, handlerError } from './runtime-errors.ts';
 
@@ -25,19 +24,12 @@ export interface EnvironmentHooks {
   log(entry: LogEntry, requestId: string | undefined): void;
   /** The environment ended (terminated, crashed, exited); `error` when it crashed on its own, `during` an invocation. */
   ended(environment: ExecutionEnvironment, error: Error | undefined, during: boolean): void;
-  /** The handler's @connections calls, relayed over the thread's port (EnvironmentSetup.connectionsRelay). */
-  connections?: ConnectionsHooks;
+  /**
+   * Answers the handler's @connections calls, relayed over the thread's port (EnvironmentSetup.connectionsRelay);
+   * undefined drops the call, as a reset connection would.
+   */
+  connections?(call: RelayedCall): RelayedAnswer | undefined;
 }
-
-export interface ConnectionsHooks {
-  /** Answers one call; undefined drops it, as a reset connection would. */
-  answer(call: RelayedCall): RelayedAnswer | undefined;
-  /** Delivers a post the environment answered itself (one it had seen delivered, see connections-relay.ts). */
-  posted(connectionId: string, data: Uint8Array): void;
-}
-
-/** While an invocation runs, its outbox is read this often too: a post before a long synchronous stretch is not held. */
-const OUTBOX_POLL_MS = 2;
 
 const ENTRY = new URL('./bootstrap/environment-entry.mjs', import.meta.url);
 
@@ -60,8 +52,6 @@ export class ExecutionEnvironment {
   /** Set when an edit retired it: it ends after the invocation it is running. */
   retired = false;
   private worker?: Worker;
-  /** Posts the handler was answered for in the environment, on their way here (with the relay only). */
-  private outbox?: PostOutbox;
   private readonly started = performance.now();
   private current?: { requestId: string; settle: (outcome: EnvironmentOutcome) => void; logs: LogEntry[] };
   private resolveReady!: () => void;
@@ -98,9 +88,8 @@ export class ExecutionEnvironment {
   }
 
   private start(setup: EnvironmentSetup): Worker {
-    if (setup.connectionsRelay && this.hooks.connections) this.outbox = PostOutbox.create();
     const worker = new Worker(ENTRY, {
-      workerData: { setup, ...(this.outbox ? { outbox: this.outbox.buffer } : {}) },
+      workerData: { setup },
       // Lambda names a log stream per execution environment (the rest is the function's, see functionEnvironment).
       env: { ...this.environment, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName(randomUUID()) },
       // Not the emulator's own flags (a TypeScript loader, if the handler needs one, is registered inside, for this thread).
@@ -109,7 +98,6 @@ export class ExecutionEnvironment {
       resourceLimits: { maxOldGenerationSizeMb: setup.memorySize },
     });
     worker.on('message', (message: EnvironmentMessage) => {
-      this.deliverPosts(); // every message comes after the posts written before it: a result never overtakes its frames
       switch (message.type) {
         case 'ready':
           this.initDurationMs = performance.now() - this.started;
@@ -131,13 +119,11 @@ export class ExecutionEnvironment {
           return this.settle({ result: message.result, maxMemoryUsedMb: message.maxMemoryUsedMb });
         case 'error':
           return this.settle({ error: handlerError(message.error), maxMemoryUsedMb: message.maxMemoryUsedMb });
-        case 'connections-posted':
-          return;
         case 'connections-call': {
           // Answered at once, in this thread: a post's frame is on its way before the handler hears back.
           let answer: RelayedAnswer | undefined;
           try {
-            answer = this.hooks.connections?.answer(message.call);
+            answer = this.hooks.connections?.(message.call);
           } catch {} // unanswered: the call is dropped
           const reply: ConnectionsAnswerMessage = { type: 'connections-answer', id: message.id, ...(answer ? { answer } : {}) };
           return worker.postMessage(reply);
@@ -154,7 +140,6 @@ export class ExecutionEnvironment {
       );
     });
     worker.on('exit', (code) => {
-      this.deliverPosts(); // what a handler stopped mid-loop had posted is still delivered
       const wasEnded = this.state === 'ended';
       this.state = 'ended';
       const error = crash ?? (wasEnded ? undefined : new EnvironmentExitError(`Runtime.ExitError: the runtime exited with status ${code} (process.exit?)`));
@@ -166,16 +151,6 @@ export class ExecutionEnvironment {
     return worker;
   }
 
-  private deliverPosts(): void {
-    const { outbox } = this;
-    if (outbox === undefined || !outbox.waiting()) return;
-    outbox.drain((connectionId, data) => {
-      try {
-        this.hooks.connections?.posted(connectionId, data);
-      } catch {} // as a call that cannot be answered: that post is lost, the others are not
-    });
-  }
-
   /** Runs one invocation; the environment is ended when it times out. Never rejects: a failure is the outcome's `error`. */
   invoke(requestId: string, event: unknown, timeoutMs: number): Promise<EnvironmentOutcome & { logs: LogEntry[] }> {
     if (this.state !== 'idle') throw new Error(`an environment takes one invocation at a time (it is ${this.state})`);
@@ -183,7 +158,6 @@ export class ExecutionEnvironment {
     this.served += 1;
     const logs: LogEntry[] = [];
     return new Promise((resolve) => {
-      const poll = this.outbox ? setInterval(() => this.deliverPosts(), OUTBOX_POLL_MS) : undefined;
       const timer = setTimeout(() => {
         void this.end(); // the code really stops, even in a synchronous loop
         this.settle({ error: new HandlerTimeoutError(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`) });
@@ -193,7 +167,6 @@ export class ExecutionEnvironment {
         logs,
         settle: (outcome) => {
           clearTimeout(timer);
-          clearInterval(poll);
           resolve({ ...outcome, logs });
         },
       };

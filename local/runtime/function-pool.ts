@@ -38,7 +38,7 @@ export interface PoolSettings {
     initFailed(error: FunctionInitError): void;
     /** An environment crashed between invocations (a stray throw from a timer, say). */
     crashed(error: Error): void;
-    /** Answers and delivers the handlers' relayed @connections calls (EnvironmentHooks.connections); none: they go over TCP. */
+    /** Answers the handlers' relayed @connections calls (EnvironmentHooks.connections); none: they go over TCP. */
     connections?: EnvironmentHooks['connections'];
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { FunctionFacts } from '../model/app-model.ts';
 import type { EnvironmentSetup } from './environment-protocol.ts';
-import type { ConnectionsHooks, LogEntry } from './execution-environment.ts';
+import type { EnvironmentHooks, LogEntry } from './execution-environment.ts';
 import type { RelaySettings } from './intercept/relayed-call.ts';
 import { CpuLoad } from './cpu-load.ts';
 import { FunctionPool } from './function-pool.ts';
@@ -61,7 +61,7 @@ export interface RuntimeOptions extends EnvironmentFacts {
    * Answers the @connections calls of handlers, relayed over each environment's port instead of TCP (the interception
    * preload does it): set only with that preload.
    */
-  connections?: { relay: RelaySettings; hooks: ConnectionsHooks };
+  connections?: { relay: RelaySettings; answer: NonNullable<EnvironmentHooks['connections']> };
   log: RuntimeLog;
 }
 
@@ -220,7 +220,7 @@ export class LambdaRuntime {
           log.initFailed(fn, error);
         },
         crashed: (error) => log.crashed(fn, error),
-        ...(connections ? { connections: connections.hooks } : {}),
+        ...(connections ? { connections: connections.answer } : {}),
       },
     });
     this.pools.set(fn.functionKey, pool);

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
 /*
  * What crosses between an execution environment and the emulator for a handler's @connections call (see
- * connections-relay.ts): plain data, by structured clone (and one counter in shared memory). Here, upstream of the management API, so that the
+ * connections-relay.ts): plain data, by structured clone. Here, upstream of the management API, so that the
  * environment's code needs nothing of the emulator's.
  */
 
@@ -22,11 +22,6 @@ export interface RelayedAnswer {
   status: number;
   headers: Record<string, string>;
   body?: string;
-  /**
-   * A POST's connection, when the frame was delivered: the environment may answer the same request (the same Host and
-   * target) itself from then on, until a connection closes (`RelaySettings.closings`).
-   */
-  deliveredTo?: string;
 }
 
 /** How an environment relays: the emulator's @connections origin it stands in for, and its parser's limits. */
@@ -38,12 +33,6 @@ export interface RelaySettings {
   /** The emulator's parser limits, so the same requests reach the same checks. */
   headerBytes: number;
   headers: number;
-  /**
-   * In memory shared with the emulator (a SharedArrayBuffer): how many connections have stopped taking posts (closed,
-   * closing, gone). It moves before the emulator would answer any post with 410, so a post the environment answers
-   * itself is answered as the emulator would answer it at that moment.
-   */
-  closings: Int32Array;
 }
 
 /** A request for the @connections API's paths (`/{stage}/@connections/…`, `/@connections/…`), by its target. */

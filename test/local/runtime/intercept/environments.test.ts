@@ -94,7 +94,7 @@ describe('interception inside execution environments', () => {
     }
   });
 
-  it('answers repeated posts to one connection in the environment as the emulator would: in order, 410 once it has closed', async () => {
+  it('delivers repeated posts to another connection in order, before a synchronous stretch ends, and 410 once it has closed', async () => {
     const before = new Set(emulator.listConnections().map((c) => c.connectionId));
     const other = await connectClient(emulator.wsUrl);
     const otherId = emulator.listConnections().find((c) => !before.has(c.connectionId))!.connectionId;
@@ -102,7 +102,6 @@ describe('interception inside execution environments', () => {
     const listener = ({ connectionId, status }: { connectionId: string; status: number }) => void (connectionId === otherId && management.push(status));
     emulator.events.on('management', listener);
     try {
-      // The first post is answered by the emulator; the rest, to a connection it has seen take one, in the environment.
       const first = invocationOf(emulator, 'posts');
       client.send({ action: 'posts', to: otherId, frames: ['b1', 'b2', 'b3', 'b4'] });
       expect(await client.next((f) => f.via === 'posts', 15_000)).toEqual({ via: 'posts', got: [200, 200, 200, 200] });
@@ -120,7 +119,7 @@ describe('interception inside execution environments', () => {
       expect(await ended).toMatchObject({ status: 200 });
       expect(await client.next((f) => f.via === 'posts', 15_000)).toEqual({ via: 'posts', got: [200, 200] });
 
-      // Closed by its client: the next post to it is GoneException, though the last ones were answered in the environment.
+      // Closed by its client (the gateway has its close frame before the client sees the socket close): GoneException.
       other.socket.close(1000);
       await other.closed;
       client.send({ action: 'posts', to: otherId, frames: ['lost', 'lost again'] });
