@@ -47,7 +47,9 @@ export function connectionsRelay(http: typeof Http): { settings: RelaySettings; 
       (body, size) => {
         const id = ++next;
         waiting.set(id, response);
-        const call: EnvironmentMessage = { type: 'connections-call', id, call: { method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, rawHeaders: request.rawHeaders, body, size } };
+        // A copy of its own: the body is most often a view of the SDK's pooled 8 KB buffer, which a message would
+        // carry whole (structured clone copies a view's entire ArrayBuffer), and the emulator would keep with the frame.
+        const call: EnvironmentMessage = { type: 'connections-call', id, call: { method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, rawHeaders: request.rawHeaders, body: new Uint8Array(body), size } };
         port.postMessage(call);
       },
       () => response.destroy(),
