@@ -275,19 +275,21 @@ const hops = await hop();
 // Alternately, REPEAT times each, and the median run of each is reported: one run of either is at the mercy of whatever
 // else the machine does in those seconds, and a ratio of two single runs can land either side of 1.
 const median = <T>(runs: T[], by: (run: T) => number): T => [...runs].sort((a, b) => by(a) - by(b))[Math.floor(runs.length / 2)]!;
-const echoRuns: { reference: EchoRun; workers: EchoRun }[] = [];
-for (let i = 0; i < REPEAT; i++) echoRuns.push({ reference: await echo('reference', SETTLED_WARMUP), workers: await echo('workers', SETTLED_WARMUP) });
-const earlyRuns: { reference: EchoRun; workers: EchoRun }[] = [];
-for (let i = 0; i < REPEAT; i++) earlyRuns.push({ reference: await echo('reference', EARLY_WARMUP), workers: await echo('workers', EARLY_WARMUP) });
+/** REPEAT pairs of echo runs after `warmup` rounds, and the median run of each side by p50. */
+async function echoPairs(warmup: number) {
+  const runs: { reference: EchoRun; workers: EchoRun }[] = [];
+  for (let i = 0; i < REPEAT; i++) runs.push({ reference: await echo('reference', warmup), workers: await echo('workers', warmup) });
+  const byP50 = (run: EchoRun) => percentile(run.times, 50);
+  const ratios = pairRatios(runs.map((run) => [byP50(run.reference), byP50(run.workers)]));
+  return { reference: median(runs.map((run) => run.reference), byP50), workers: median(runs.map((run) => run.workers), byP50), ratios };
+}
+const pairRatios = (pairs: [number, number][]) => pairs.map(([reference, worker]) => `${(worker / reference).toFixed(2)}×`).join(', ');
+const { reference: echoReference, workers: echoWorkers, ratios: echoRatios } = await echoPairs(SETTLED_WARMUP);
+const { reference: earlyReference, workers: earlyWorkers, ratios: earlyRatios } = await echoPairs(EARLY_WARMUP);
 const cliRuns: { reference: number; workers: number }[] = [];
 for (let i = 0; i < REPEAT; i++) cliRuns.push({ reference: await cliStart(['--no-isolate']), workers: await cliStart([]) });
-const echoReference = median(echoRuns.map((run) => run.reference), (run) => percentile(run.times, 50));
-const echoWorkers = median(echoRuns.map((run) => run.workers), (run) => percentile(run.times, 50));
-const earlyReference = median(earlyRuns.map((run) => run.reference), (run) => percentile(run.times, 50));
-const earlyWorkers = median(earlyRuns.map((run) => run.workers), (run) => percentile(run.times, 50));
 const cliReference = median(cliRuns.map((run) => run.reference), (n) => n);
 const cliWorkers = median(cliRuns.map((run) => run.workers), (n) => n);
-const pairRatios = (pairs: [number, number][]) => pairs.map(([reference, worker]) => `${(worker / reference).toFixed(2)}×`).join(', ');
 const memory = {
   coldEcho: await memoryOf('workers', echoConfig, false),
   warmEcho: await memoryOf('workers', echoConfig, true),
@@ -312,7 +314,7 @@ const section = [
   `| CPU per echo, early | ${ms(earlyReference.cpuPerRoundMs)} | ${ms(earlyWorkers.cpuPerRoundMs)} | ${(earlyWorkers.cpuPerRoundMs / earlyReference.cpuPerRoundMs).toFixed(2)}× |`,
   `| \`npm start\` (node --import tsx local/cli.ts, our app) until the first handshake (--no-isolate / default; the median of ${REPEAT} starts each) | ${ms(cliReference)} | ${ms(cliWorkers)} | ${(cliWorkers / cliReference).toFixed(2)}× (target ≤ 1×) |`,
   '',
-  `Each pair's ratio, in the order run (reference and environments alternately): echo p50 ${pairRatios(echoRuns.map((run) => [percentile(run.reference.times, 50), percentile(run.workers.times, 50)]))}; early ${pairRatios(earlyRuns.map((run) => [percentile(run.reference.times, 50), percentile(run.workers.times, 50)]))}; \`npm start\` ${pairRatios(cliRuns.map((run) => [run.reference, run.workers]))}.`,
+  `Each pair's ratio, in the order run (reference and environments alternately): echo p50 ${echoRatios}; early ${earlyRatios}; \`npm start\` ${pairRatios(cliRuns.map((run) => [run.reference, run.workers]))}.`,
   '',
   `The hop itself (an event to a worker by postMessage and a result back, ${hops.length} rounds): p50 ${ms(percentile(hops, 50))}, p99 ${ms(percentile(hops, 99))}.`,
   '',
