@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { FunctionFacts } from '../model/app-model.ts';
 import type { LogEntry } from '../runtime/execution-environment.ts';
-import type { FunctionRunner } from '../runtime/in-process-runtime.ts';
+import type { FunctionRunner, InvocationSequence } from '../runtime/in-process-runtime.ts';
 import type { InvokeOutcome } from '../runtime/lambda-runtime.ts';
 
 /** One handler run (or a frame no route took), as the inspector's log and the console line show it. */
@@ -71,8 +71,9 @@ export class LambdaIntegration {
     private readonly events: EventEmitter,
   ) {}
 
-  async run(fn: FunctionFacts, event: unknown, invocation: Invocation): Promise<{ result?: unknown; error?: unknown; durationMs: number }> {
-    const outcome = await this.runtime.invoke(fn, event, { timeoutMs: this.integrationTimeoutMs });
+  /** `sequence`: run after the sequence's previous invocation (a connection's frames, in order). */
+  async run(fn: FunctionFacts, event: unknown, invocation: Invocation, sequence?: InvocationSequence): Promise<{ result?: unknown; error?: unknown; durationMs: number }> {
+    const outcome = await this.runtime.invoke(fn, event, { timeoutMs: this.integrationTimeoutMs, ...(sequence ? { sequence } : {}) });
     const { result, error, durationMs } = outcome;
     const status = error === undefined ? (invocation.statusOf ?? statusCodeOf)(result) : statusOfError(error);
     this.record(invocation, status, durationMs, error === undefined ? undefined : `${error.name}: ${error.message}`, details(fn, event, outcome));

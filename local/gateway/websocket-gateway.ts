@@ -194,7 +194,7 @@ export class WebSocketGateway {
       // Binary frames need binary media types, which a Lambda proxy WebSocket API does not have.
       if (isBinary) return this.close(connection, 1003, 'Binary frames are not supported');
       const body = (data as Buffer).toString('utf8');
-      if (this.limits.orderedFrames) this.enqueue(connection, () => this.routeMessage(connection, body));
+      if (this.limits.orderedFrames) this.enqueueFrame(connection, body);
       else this.routeMessage(connection, body).catch((error: unknown) => console.error(`wsgate: internal error on connection ${connection.connectionId}:`, error));
     });
     socket.on('close', (code, reason) => {
@@ -211,19 +211,34 @@ export class WebSocketGateway {
     this.events.emit('connection', describeConnection(connection));
   }
 
-  private async routeMessage(connection: GatewayConnection, body: string): Promise<void> {
+  /**
+   * A connection's frames in order: each goes to its function as it arrives, to run after the frame before (in the
+   * same environment as soon as that one returns, see LambdaRuntime), and its outcome is acted on after that one's.
+   */
+  private enqueueFrame(connection: GatewayConnection, body: string): void {
+    const previous = connection.queue;
+    connection.queue = this.routeMessage(connection, body, previous).catch((error: unknown) => {
+      console.error(`wsgate: internal error on connection ${connection.connectionId}:`, error);
+    });
+  }
+
+  /** Runs the frame's route; with `previous` (ordered frames), after the frame before and acting after it. */
+  private async routeMessage(connection: GatewayConnection, body: string, previous?: Promise<void>): Promise<void> {
     if (connection.state !== 'open') return;
     const selected = selectRoute(this.config.routeSelectionExpression, body);
     const matched = selected !== undefined && !LIFECYCLE_ROUTES.has(selected) ? this.config.routes.get(selected) : undefined;
     const route = matched ?? this.config.routes.get('$default');
     const { connectionId } = connection;
     if (route === undefined) {
+      await previous;
       this.integration.record({ connectionId, eventType: 'MESSAGE', routeKey: selected ?? '$default', body }, 'Forbidden', 0);
-      this.sendFrame(connection, JSON.stringify({ message: 'Forbidden', connectionId, requestId: awsStyleId() }));
+      if (connection.state === 'open') this.sendFrame(connection, JSON.stringify({ message: 'Forbidden', connectionId, requestId: awsStyleId() }));
       return;
     }
     const event = messageEvent(this.api, connection, route.routeKey, body);
-    const outcome = await this.integration.run(route, event, { connectionId, eventType: 'MESSAGE', routeKey: route.routeKey, body });
+    const sequence = previous && { key: connectionId, after: previous };
+    const outcome = await this.integration.run(route, event, { connectionId, eventType: 'MESSAGE', routeKey: route.routeKey, body }, sequence);
+    await previous;
     if (connection.state !== 'open') return;
     if (outcome.error !== undefined) {
       this.sendFrame(connection, JSON.stringify({ message: 'Internal server error', connectionId, requestId: event.requestContext.requestId }));

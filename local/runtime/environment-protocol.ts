@@ -51,8 +51,11 @@ export interface InvokeRequest {
   type: 'invoke';
   requestId: string;
   event: unknown;
-  /** Epoch ms when the function times out: `context.getRemainingTimeInMillis()` counts down to it. */
-  deadline: number;
+  /**
+   * The function's timeout: `context.getRemainingTimeInMillis()` counts down from the invocation's own start, which
+   * for one sent while another runs (a connection's next frame, see ExecutionEnvironment.follow) is later than its sending.
+   */
+  timeoutMs: number;
 }
 
 export type EnvironmentMessage =

@@ -17,6 +17,17 @@ export interface EnvironmentOutcome {
   maxMemoryUsedMb?: number;
 }
 
+/** What {@link ExecutionEnvironment.follow} resolves with when the environment ended before the invocation began. */
+export interface Unstarted {
+  unstarted: true;
+}
+
+interface Running {
+  requestId: string;
+  logs: LogEntry[];
+  settle(outcome: EnvironmentOutcome): void;
+}
+
 export interface EnvironmentHooks {
   /** Files the handler imported, as they load. */
   files(files: string[]): void;
@@ -53,7 +64,9 @@ export class ExecutionEnvironment {
   retired = false;
   private worker?: Worker;
   private readonly started = performance.now();
-  private current?: { requestId: string; settle: (outcome: EnvironmentOutcome) => void; logs: LogEntry[] };
+  private current?: Running;
+  /** The invocation sent to run right after the current one (see {@link follow}). */
+  private next?: { begin(): Running; unstarted(): void };
   private resolveReady!: () => void;
   private failReady!: (error: Error) => void;
 
@@ -115,9 +128,12 @@ export class ExecutionEnvironment {
           if (this.current && message.requestId === this.current.requestId) this.current.logs.push(entry);
           return this.hooks.log(entry, message.requestId);
         }
+        // Only the running invocation's: one that timed out may still answer while its worker is being terminated.
         case 'result':
+          if (message.requestId !== this.current?.requestId) return;
           return this.settle({ result: message.result, maxMemoryUsedMb: message.maxMemoryUsedMb });
         case 'error':
+          if (message.requestId !== this.current?.requestId) return;
           return this.settle({ error: handlerError(message.error), maxMemoryUsedMb: message.maxMemoryUsedMb });
         case 'connections-call': {
           // Answered at once, in this thread: a post's frame is on its way before the handler hears back.
@@ -155,31 +171,70 @@ export class ExecutionEnvironment {
   invoke(requestId: string, event: unknown, timeoutMs: number): Promise<EnvironmentOutcome & { logs: LogEntry[] }> {
     if (this.state !== 'idle') throw new Error(`an environment takes one invocation at a time (it is ${this.state})`);
     this.state = 'busy';
-    this.served += 1;
-    const logs: LogEntry[] = [];
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        void this.end(); // the code really stops, even in a synchronous loop
-        this.settle({ error: new HandlerTimeoutError(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`) });
-      }, timeoutMs);
-      this.current = {
-        requestId,
-        logs,
-        settle: (outcome) => {
-          clearTimeout(timer);
-          resolve({ ...outcome, logs });
-        },
-      };
-      const request: InvokeRequest = { type: 'invoke', requestId, event, deadline: Date.now() + timeoutMs };
-      this.worker!.postMessage(request); // idle: its worker is running
+      this.current = this.begin(requestId, timeoutMs, resolve);
+      this.send({ type: 'invoke', requestId, event, timeoutMs });
     });
   }
 
+  /** The running invocation is `requestId`, and none is sent to follow it yet. */
+  canFollow(requestId: string): boolean {
+    return this.state === 'busy' && this.current?.requestId === requestId && this.next === undefined && !this.retired && this.worker !== undefined;
+  }
+
+  /**
+   * Sends an invocation to run right after the current one (see {@link canFollow}), so that it starts as soon as that
+   * one returns, without waiting for the emulator to hear of it first: how a connection's next frame runs in order at
+   * the speed of one that finds the environment idle. Its timeout counts from its own start (`begun`). Resolves with
+   * {@link Unstarted} if the current invocation ends the environment (a timeout, a crash, process.exit).
+   */
+  follow(requestId: string, event: unknown, timeoutMs: number, begun: () => void): Promise<(EnvironmentOutcome & { logs: LogEntry[] }) | Unstarted> {
+    if (!this.canFollow(this.current?.requestId ?? '')) throw new Error('an environment takes one invocation to follow the running one');
+    return new Promise((resolve) => {
+      this.next = {
+        begin: () => {
+          begun();
+          return this.begin(requestId, timeoutMs, resolve);
+        },
+        unstarted: () => resolve({ unstarted: true }),
+      };
+      this.send({ type: 'invoke', requestId, event, timeoutMs });
+    });
+  }
+
+  private begin(requestId: string, timeoutMs: number, resolve: (outcome: EnvironmentOutcome & { logs: LogEntry[] }) => void): Running {
+    this.served += 1;
+    const logs: LogEntry[] = [];
+    const timer = setTimeout(() => {
+      void this.end(); // the code really stops, even in a synchronous loop
+      this.settle({ error: new HandlerTimeoutError(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`) });
+    }, timeoutMs);
+    return {
+      requestId,
+      logs,
+      settle: (outcome) => {
+        clearTimeout(timer);
+        resolve({ ...outcome, logs });
+      },
+    };
+  }
+
+  private send(request: InvokeRequest): void {
+    this.worker!.postMessage(request); // idle or busy: its worker is running
+  }
+
+  /** The current invocation is over: the one sent to follow it begins (the worker has started it), or never will. */
   private settle(outcome: EnvironmentOutcome): void {
     const current = this.current;
     if (current === undefined) return;
+    const next = this.next;
     this.current = undefined;
-    if (this.state === 'busy') this.state = 'idle';
+    this.next = undefined;
+    if (this.state === 'busy' && next) this.current = next.begin();
+    else {
+      if (this.state === 'busy') this.state = 'idle';
+      next?.unstarted();
+    }
     current.settle(outcome);
   }
 

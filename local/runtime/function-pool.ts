@@ -50,6 +50,25 @@ export interface PooledOutcome extends EnvironmentOutcome {
   initDurationMs?: number;
 }
 
+/**
+ * An invocation's place in a sequence (a connection's frames, in order): where it runs, once it has begun. The next
+ * invocation of the sequence reads it to run right after it, in the same environment.
+ */
+export interface LaneTicket {
+  requestId?: string;
+  environment?: ExecutionEnvironment;
+  /** Resolves once the invocation has begun in an environment, or will not (it failed, it was throttled). */
+  readonly started: Promise<void>;
+  start(): void;
+}
+
+/** What an invocation in a sequence runs after: the one before (`previous`), or at the latest once `after` resolves. */
+export interface Lane {
+  ticket: LaneTicket;
+  previous?: LaneTicket;
+  after: Promise<unknown>;
+}
+
 interface Waiter {
   since: number;
   resolve(lease: { environment: ExecutionEnvironment; coldStart: boolean }): void;
@@ -94,7 +113,16 @@ export class FunctionPool {
     return this.spawn().ready.catch(() => {});
   }
 
-  async invoke(requestId: string, event: unknown, timeoutMs: number, started: (coldStart: boolean) => void): Promise<PooledOutcome> {
+  /**
+   * Runs one invocation in an environment of this function. In a `lane`, it runs after the lane's previous invocation:
+   * right after it in the same environment when it can (see ExecutionEnvironment.follow), else once `lane.after` resolves.
+   */
+  async invoke(requestId: string, event: unknown, timeoutMs: number, started: (coldStart: boolean) => void, lane?: Lane): Promise<PooledOutcome> {
+    if (lane) {
+      const followed = await this.follow(requestId, event, timeoutMs, started, lane);
+      if (followed) return followed;
+      await lane.after;
+    }
     const reserved = this.settings.reservedConcurrency;
     if (reserved !== undefined && this.inFlight >= reserved) {
       throw new FunctionThrottledError(`Rate Exceeded: ${this.fn.functionName} has reservedConcurrency ${reserved} and that many invocations running`);
@@ -106,12 +134,37 @@ export class FunctionPool {
       let running: ReturnType<ExecutionEnvironment['invoke']>;
       try {
         running = environment.invoke(requestId, event, timeoutMs);
+        if (lane) Object.assign(lane.ticket, { environment, requestId }).start();
       } finally {
         this.leased.delete(environment); // busy now, until the outcome (or it ended in the meantime)
       }
       const outcome = await running;
       this.released(environment);
       return { ...outcome, coldStart, ...(coldStart && environment.initDurationMs !== undefined ? { initDurationMs: environment.initDurationMs } : {}) };
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  /**
+   * Runs the invocation right after the lane's previous one, in its environment, if that one is still running there.
+   * Not throttled: it waits for an environment that is already this function's, and adds no concurrency. Undefined
+   * when it cannot (the previous ran elsewhere, or ended its environment before this one began).
+   */
+  private async follow(requestId: string, event: unknown, timeoutMs: number, started: (coldStart: boolean) => void, { ticket, previous }: Lane): Promise<PooledOutcome | undefined> {
+    if (previous === undefined) return undefined;
+    await previous.started;
+    const { environment } = previous;
+    if (environment === undefined || !this.environments.has(environment) || !environment.canFollow(previous.requestId!)) return undefined;
+    this.inFlight += 1;
+    try {
+      const outcome = await environment.follow(requestId, event, timeoutMs, () => {
+        started(false);
+        Object.assign(ticket, { environment, requestId }).start();
+      });
+      if ('unstarted' in outcome) return undefined;
+      this.released(environment);
+      return { ...outcome, coldStart: false };
     } finally {
       this.inFlight -= 1;
     }
@@ -190,7 +243,8 @@ export class FunctionPool {
 
   /** The environment finished an invocation (or its init): next waiter, or idle until reclaimed. */
   private released(environment: ExecutionEnvironment): void {
-    if (environment.state !== 'idle') return; // it ended (timeout, crash): `ended` grows the pool if needed
+    // Busy: it began the invocation sent to follow; ended (timeout, crash): `ended` grows the pool if needed.
+    if (environment.state !== 'idle') return;
     if (environment.retired || this.closed) return void environment.end();
     const waiter = this.waiters.shift();
     if (waiter) return waiter.resolve(this.lease(environment, false));

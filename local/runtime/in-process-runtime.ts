@@ -5,10 +5,25 @@ import { invoke } from './invoke.ts';
 import { type CapturedLogLine, captureLogs } from './log-capture.ts';
 import type { InvokeOutcome } from './lambda-runtime.ts';
 
+/**
+ * Invocations that run one after the other (a connection's frames, in order): each runs after the previous one with
+ * the same `key`, and at the latest once `after` (what the caller does with the previous one's outcome) resolves.
+ */
+export interface InvocationSequence {
+  key: string;
+  after: Promise<unknown>;
+}
+
+export interface InvokeOptions {
+  /** Lower than the function's timeout: API Gateway's integration timeout. */
+  timeoutMs?: number;
+  sequence?: InvocationSequence;
+}
+
 /** What runs a function for the gateway and the triggers: the worker environments, or this in-process runtime. */
 export interface FunctionRunner {
-  invoke(fn: FunctionFacts, event: unknown, options?: { timeoutMs?: number }): Promise<InvokeOutcome>;
-  invokeFunction(key: string, event: unknown, options?: { timeoutMs?: number }): Promise<InvokeOutcome>;
+  invoke(fn: FunctionFacts, event: unknown, options?: InvokeOptions): Promise<InvokeOutcome>;
+  invokeFunction(key: string, event: unknown, options?: InvokeOptions): Promise<InvokeOutcome>;
   environmentsOf(functionKey: string): number;
 }
 
@@ -24,7 +39,8 @@ export class InProcessRuntime implements FunctionRunner {
     private readonly region: string,
   ) {}
 
-  async invoke(fn: FunctionFacts, event: unknown, options: { timeoutMs?: number } = {}): Promise<InvokeOutcome> {
+  async invoke(fn: FunctionFacts, event: unknown, options: InvokeOptions = {}): Promise<InvokeOutcome> {
+    await options.sequence?.after; // one handler at a time here: the next in a sequence starts once the caller is done
     const started = performance.now();
     const timeoutMs = Math.min(fn.timeoutMs, options.timeoutMs ?? Infinity);
     // The handler's console lines of this run, for the inspector and recordInvocations (the environments report theirs).
@@ -41,7 +57,7 @@ export class InProcessRuntime implements FunctionRunner {
     }
   }
 
-  invokeFunction(key: string, event: unknown, options: { timeoutMs?: number } = {}): Promise<InvokeOutcome> {
+  invokeFunction(key: string, event: unknown, options: InvokeOptions = {}): Promise<InvokeOutcome> {
     const fn = this.functions.get(key);
     if (fn === undefined) return Promise.reject(new TypeError(`No function "${key}"; functions: ${[...this.functions.keys()].join(', ')}`));
     return this.invoke(fn, event, options);

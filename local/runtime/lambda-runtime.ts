@@ -3,6 +3,8 @@ import { availableParallelism } from 'node:os';
 import type { FunctionFacts } from '../model/app-model.ts';
 import type { EnvironmentSetup } from './environment-protocol.ts';
 import type { EnvironmentHooks, LogEntry } from './execution-environment.ts';
+import type { Lane, LaneTicket } from './function-pool.ts';
+import type { InvocationSequence, InvokeOptions } from './in-process-runtime.ts';
 import type { RelaySettings } from './intercept/relayed-call.ts';
 import { CpuLoad } from './cpu-load.ts';
 import { FunctionPool } from './function-pool.ts';
@@ -90,6 +92,8 @@ export class LambdaRuntime {
   private readonly bundler: HandlerBundler;
   private rewarm?: NodeJS.Timeout;
   private readonly cpu = new CpuLoad();
+  /** The latest invocation of each sequence still running (see InvocationSequence): the next one follows it. */
+  private readonly lanes = new Map<string, LaneTicket>();
 
   constructor(
     private readonly functions: ReadonlyMap<string, FunctionFacts>,
@@ -151,7 +155,7 @@ export class LambdaRuntime {
   }
 
   /** Runs the function with `key` (a key of the app's functions). Rejects only for an unknown key. */
-  invokeFunction(key: string, event: unknown, options: { timeoutMs?: number } = {}): Promise<InvokeOutcome> {
+  invokeFunction(key: string, event: unknown, options: InvokeOptions = {}): Promise<InvokeOutcome> {
     const fn = this.functions.get(key);
     if (fn === undefined) return Promise.reject(new TypeError(`No function "${key}"; functions: ${[...this.functions.keys()].join(', ')}`));
     return this.invoke(fn, event, options);
@@ -161,24 +165,48 @@ export class LambdaRuntime {
    * Runs one invocation of `fn` with its timeout (or `timeoutMs`, if lower: API Gateway's integration timeout).
    * Never rejects: a failure is the outcome's `error`.
    */
-  async invoke(fn: FunctionFacts, event: unknown, options: { timeoutMs?: number } = {}): Promise<InvokeOutcome> {
+  async invoke(fn: FunctionFacts, event: unknown, options: InvokeOptions = {}): Promise<InvokeOutcome> {
     const requestId = randomUUID();
     const timeoutMs = Math.min(fn.timeoutMs, options.timeoutMs ?? Infinity);
+    const lane = options.sequence && this.lane(options.sequence);
     let started = performance.now();
     let outcome: InvokeOutcome;
     try {
-      const pooled = await this.pool(fn).invoke(requestId, event, timeoutMs, () => {
-        started = performance.now(); // Duration is the handler's, after the environment is there, as Lambda's
-        this.options.log.start(fn, requestId);
-      });
+      const pooled = await this.pool(fn).invoke(
+        requestId,
+        event,
+        timeoutMs,
+        () => {
+          started = performance.now(); // Duration is the handler's, after the environment is there, as Lambda's
+          this.options.log.start(fn, requestId);
+        },
+        lane,
+      );
       const durationMs = performance.now() - started;
       outcome = { requestId, ...pooled, durationMs, billedDurationMs: Math.max(1, Math.ceil(durationMs)) };
     } catch (error) {
       const durationMs = performance.now() - started;
       outcome = { requestId, error: error as Error, durationMs, billedDurationMs: 0, coldStart: false, logs: [] };
+    } finally {
+      if (lane) this.leave(options.sequence!.key, lane.ticket);
     }
     this.options.log.report(fn, outcome);
     return outcome;
+  }
+
+  /** The invocation's place in its sequence, after the sequence's latest one. */
+  private lane({ key, after }: InvocationSequence): Lane {
+    let start!: () => void;
+    const ticket: LaneTicket = { started: new Promise<void>((resolve) => (start = resolve)), start: () => start() };
+    const previous = this.lanes.get(key);
+    this.lanes.set(key, ticket);
+    return { ticket, after, ...(previous ? { previous } : {}) };
+  }
+
+  /** The invocation is over: one waiting to follow it stops waiting, and a sequence with no more is forgotten. */
+  private leave(key: string, ticket: LaneTicket): void {
+    ticket.start();
+    if (this.lanes.get(key) === ticket) this.lanes.delete(key);
   }
 
   private pool(fn: FunctionFacts): FunctionPool {

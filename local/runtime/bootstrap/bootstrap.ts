@@ -73,12 +73,28 @@ try {
   send({ type: 'init-error', error: serializeError(error) }); // the emulator ends this environment
 }
 
+/*
+ * One invocation at a time. An invocation sent while another runs (a connection's next frame) waits here and starts
+ * the moment the one before has posted its outcome, without a round trip to the emulator in between.
+ */
+const waiting: InvokeRequest[] = [];
+let running = false;
+
 // The port also carries the answers to the handler's relayed @connections calls (intercept/connections-relay.ts).
-if (handler) port.on('message', (message: InvokeRequest | ConnectionsAnswerMessage) => message.type === 'invoke' && void run(handler, message));
+if (handler) {
+  const loaded = handler;
+  port.on('message', (message: InvokeRequest | ConnectionsAnswerMessage) => {
+    if (message.type !== 'invoke') return;
+    if (running) return void waiting.push(message);
+    void run(loaded, message);
+  });
+}
 
 async function run(handler: LambdaHandler, request: InvokeRequest): Promise<void> {
+  running = true;
   current = request.requestId;
-  const target = { functionName: setup.functionName, memorySize: setup.memorySize, region: setup.region, awsRequestId: request.requestId, deadline: request.deadline, logStreamName };
+  const deadline = Date.now() + request.timeoutMs;
+  const target = { functionName: setup.functionName, memorySize: setup.memorySize, region: setup.region, awsRequestId: request.requestId, deadline, logStreamName };
   try {
     const result = await invoke(handler, request.event, target);
     sendResult(request.requestId, result, memoryMb());
@@ -86,5 +102,8 @@ async function run(handler: LambdaHandler, request: InvokeRequest): Promise<void
     send({ type: 'error', requestId: request.requestId, error: serializeError(error), maxMemoryUsedMb: memoryMb() });
   } finally {
     current = undefined;
+    running = false;
+    const next = waiting.shift();
+    if (next) void run(handler, next);
   }
 }
