@@ -62,6 +62,11 @@ export interface LaneTicket {
   start(): void;
 }
 
+export function laneTicket(): LaneTicket {
+  let start!: () => void;
+  return { started: new Promise<void>((resolve) => (start = resolve)), start: () => start() };
+}
+
 /** What an invocation in a sequence runs after: the one before (`previous`), or at the latest once `after` resolves. */
 export interface Lane {
   ticket: LaneTicket;

@@ -7,7 +7,7 @@ import type { Lane, LaneTicket } from './function-pool.ts';
 import type { InvocationSequence, InvokeOptions } from './in-process-runtime.ts';
 import type { RelaySettings } from './intercept/relayed-call.ts';
 import { CpuLoad } from './cpu-load.ts';
-import { FunctionPool } from './function-pool.ts';
+import { FunctionPool, laneTicket } from './function-pool.ts';
 import { HandlerBundler } from './handler-bundler.ts';
 import { functionEnvironment } from './lambda-environment.ts';
 import type { EnvironmentFacts } from './lambda-environment.ts';
@@ -196,8 +196,7 @@ export class LambdaRuntime {
 
   /** The invocation's place in its sequence, after the sequence's latest one. */
   private lane({ key, after }: InvocationSequence): Lane {
-    let start!: () => void;
-    const ticket: LaneTicket = { started: new Promise<void>((resolve) => (start = resolve)), start: () => start() };
+    const ticket = laneTicket();
     const previous = this.lanes.get(key);
     this.lanes.set(key, ticket);
     return { ticket, after, ...(previous ? { previous } : {}) };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionFacts } from '../../../local/model/app-model.ts';
 import type { EnvironmentSetup } from '../../../local/runtime/environment-protocol.ts';
-import { FunctionPool } from '../../../local/runtime/function-pool.ts';
+import { FunctionPool, laneTicket } from '../../../local/runtime/function-pool.ts';
 import type { PoolSettings } from '../../../local/runtime/function-pool.ts';
 import { runtimeModule } from '../../../local/runtime/runtime-module.ts';
 import { startGate } from '../../support/gate.ts';
@@ -24,6 +24,7 @@ writeFileSync(
     "const id = Math.random().toString(36).slice(2); // one per environment: module state",
     'export const handler = async (event) => {',
     '  if (event.gate) await (await fetch(event.gate)).text();',
+    '  if (event.exit) process.exit(1);',
     '  return { id };',
     '};',
     '',
@@ -143,3 +144,44 @@ describe('FunctionPool past one environment per core', () => {
   });
 });
 
+
+describe('FunctionPool in a lane (a connection\'s frames in order)', () => {
+  const never = new Promise<void>(() => {});
+
+  it('runs the next invocation in the environment of the one before, as soon as that one returns, without waiting for `after`', async () => {
+    const pool = poolOf({}, { load: 1, reads: 0 });
+    const order: string[] = [];
+    const first = laneTicket();
+    const a = pool.invoke(crypto.randomUUID(), { gate: gate.url }, 30_000, () => order.push('a began'), { ticket: first, after: Promise.resolve() });
+    await gate.holding(1);
+    const b = pool.invoke(crypto.randomUUID(), {}, 30_000, (coldStart) => order.push(`b began${coldStart ? ' cold' : ''}`), { ticket: laneTicket(), previous: first, after: never });
+    void a.then(() => order.push('a done'));
+    void b.then(() => order.push('b done'));
+    gate.release();
+    const [ranA, ranB] = await Promise.all([a, b]);
+    expect((ranB.result as { id: string }).id).toBe((ranA.result as { id: string }).id);
+    expect(ranB.coldStart).toBe(false);
+    expect(order).toEqual(['a began', 'b began', 'a done', 'b done']);
+    expect(pool.size).toBe(1);
+  });
+
+  it('when the one before ends its environment (process.exit), runs the next in a new one once `after` resolves', async () => {
+    const pool = poolOf({}, { load: 1, reads: 0 });
+    const { id: warm } = await run(pool, {});
+    const first = laneTicket();
+    const a = pool.invoke(crypto.randomUUID(), { gate: gate.url, exit: true }, 30_000, () => {}, { ticket: first, after: Promise.resolve() });
+    await gate.holding(1);
+    let proceed!: () => void;
+    const after = new Promise<void>((resolve) => (proceed = resolve));
+    let began = false;
+    const b = pool.invoke(crypto.randomUUID(), {}, 30_000, () => (began = true), { ticket: laneTicket(), previous: first, after });
+    gate.release();
+    expect((await a).error?.message).toMatch(/the runtime exited with status 1/);
+    expect(began).toBe(false);
+    proceed();
+    const ranB = await b;
+    expect(ranB.error).toBeUndefined();
+    expect(ranB.coldStart).toBe(true);
+    expect((ranB.result as { id: string }).id).not.toBe(warm);
+  });
+});

@@ -192,6 +192,96 @@ describe('the lifecycle', () => {
   });
 });
 
+describe("a connection's frames sent back to back", () => {
+  /** The `invocation` records of `routeKey` from now on. */
+  const recordsOf = (routeKey: string) => {
+    const records: InvocationRecord[] = [];
+    const listener = (record: InvocationRecord) => void (record.routeKey === routeKey && records.push(record));
+    emulator.events.on('invocation', listener);
+    return { records, stop: () => emulator.events.off('invocation', listener) };
+  };
+
+  it('run in order in one environment: each posts and replies before the next runs, a Forbidden frame in its place', async () => {
+    const other = await connectClient(emulator.wsUrl);
+    try {
+      other.send({ action: 'sequence', tag: 'warm' });
+      const { count } = await other.next((frame) => frame.replied === 'warm', 30_000);
+      const seen = recordsOf('sequence');
+      const already = other.frames.length;
+      for (const tag of ['a', 'b']) other.send({ action: 'sequence', tag });
+      other.send({ action: 'nowhere' });
+      for (const tag of ['c', 'd']) other.send({ action: 'sequence', tag });
+      await other.next((frame) => frame.replied === 'd');
+      seen.stop();
+      const said = (tag: string, n: number) => [{ posted: tag, count: count + n }, { replied: tag, count: count + n }];
+      expect(other.frames.slice(already)).toEqual([
+        ...said('a', 1),
+        ...said('b', 2),
+        { message: 'Forbidden', connectionId: expect.any(String), requestId: expect.any(String) },
+        ...said('c', 3),
+        ...said('d', 4),
+      ]);
+      expect(seen.records.map((record) => [record.status, record.coldStart])).toEqual([
+        [200, false],
+        [200, false],
+        [200, false],
+        [200, false],
+      ]);
+      expect(emulator.environmentsOf('sequence')).toBe(1);
+    } finally {
+      other.socket.close();
+    }
+  });
+
+  it('count each timeout from its own start, not from when the frame came', async () => {
+    const other = await connectClient(emulator.wsUrl);
+    try {
+      other.send({ action: 'loop', sleepMs: 0 }); // an environment, so that neither of the two below waits for one
+      await other.next(() => true, 30_000);
+      const seen = recordsOf('loop');
+      // 600 ms each, with a timeout of 1 s: the second would time out if its time ran while it waited for the first.
+      for (const _ of [1, 2]) other.send({ action: 'loop', sleepMs: 600 });
+      expect([await other.next(() => true), await other.next(() => true)]).toEqual([{ looped: false }, { looped: false }]);
+      seen.stop();
+      expect(seen.records.map((record) => record.status)).toEqual([200, 200]);
+    } finally {
+      other.socket.close();
+    }
+  });
+
+  it.each([
+    ['loop', { spin: true }, 'timeout'],
+    ['exit', { exit: true }, 'error'],
+  ])('after a frame whose handler ends its environment (%s), run the next in a new one', async (action, misbehave, status) => {
+    const other = await connectClient(emulator.wsUrl);
+    try {
+      const seen = recordsOf(action);
+      other.send({ action, ...misbehave });
+      other.send({ action });
+      expect(await other.next(() => true, 30_000)).toMatchObject({ message: 'Internal server error' });
+      expect(await other.next(() => true, 30_000)).toEqual(action === 'loop' ? { looped: false } : { exited: false });
+      seen.stop();
+      expect(seen.records.map((record) => record.status)).toEqual([status, 200]);
+      expect(seen.records[1]?.coldStart).toBe(true);
+    } finally {
+      other.socket.close();
+    }
+  }, 60_000);
+
+  it('are not throttled by reservedConcurrency 1: each runs after the one before', async () => {
+    const other = await connectClient(emulator.wsUrl);
+    try {
+      for (const _ of [1, 2, 3]) other.send({ action: 'single' });
+      const counts = [];
+      for (const _ of [1, 2, 3]) counts.push(await other.next(() => true, 30_000));
+      const first = (counts[0] as { count: number }).count;
+      expect(counts).toEqual([{ count: first }, { count: first + 1 }, { count: first + 2 }]);
+    } finally {
+      other.socket.close();
+    }
+  });
+});
+
 describe('maxConcurrency', () => {
   it('queues invocations past the emulator-wide limit instead of starting more environments', async () => {
     const limited = await startProject('environments', { isolation: 'environments', maxConcurrency: 1 });
