@@ -62,6 +62,7 @@ export interface LaneTicket {
   start(): void;
 }
 
+/** A ticket not yet started: the pool fills it in as the invocation begins. */
 export function laneTicket(): LaneTicket {
   let start!: () => void;
   return { started: new Promise<void>((resolve) => (start = resolve)), start: () => start() };
