@@ -114,7 +114,7 @@ async function hop(rounds = 20_000): Promise<number[]> {
     const started = performance.now();
     await new Promise<void>((resolve) => {
       worker.once('message', () => resolve());
-      worker.postMessage({ type: 'invoke', requestId: String(i), event, deadline: 0 });
+      worker.postMessage({ type: 'invoke', requestId: String(i), event, timeoutMs: 3_000 });
     });
     times.push(performance.now() - started);
   }
