@@ -224,7 +224,9 @@ export class WebSocketGateway {
 
   /** Runs the frame's route; with `previous` (ordered frames), after the frame before and acting after it. */
   private async routeMessage(connection: GatewayConnection, body: string, previous?: Promise<void>): Promise<void> {
-    if (connection.state !== 'open') return;
+    // Not run (ws still reads frames while the close handshake runs), but the queue still ends after the frames
+    // before: $disconnect and the emulator's stop wait on it.
+    if (connection.state !== 'open') return previous;
     const selected = selectRoute(this.config.routeSelectionExpression, body);
     const matched = selected !== undefined && !LIFECYCLE_ROUTES.has(selected) ? this.config.routes.get(selected) : undefined;
     const route = matched ?? this.config.routes.get('$default');

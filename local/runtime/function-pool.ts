@@ -154,17 +154,20 @@ export class FunctionPool {
 
   /**
    * Runs the invocation right after the lane's previous one, in its environment, if that one is still running there.
-   * Not throttled: it waits for an environment that is already this function's, and adds no concurrency. Undefined
-   * when it cannot (the previous ran elsewhere, or ended its environment before this one began).
+   * Not throttled: it waits for an environment that is already this function's, and counts as running (against
+   * reservedConcurrency) only from its start, when the one before has ended. Undefined when it cannot (the previous
+   * ran elsewhere, or ended its environment before this one began).
    */
   private async follow(requestId: string, event: unknown, timeoutMs: number, started: (coldStart: boolean) => void, { ticket, previous }: Lane): Promise<PooledOutcome | undefined> {
     if (previous === undefined) return undefined;
     await previous.started;
     const { environment } = previous;
     if (environment === undefined || !this.environments.has(environment) || !environment.canFollow(previous.requestId!)) return undefined;
-    this.inFlight += 1;
+    let began = false;
     try {
       const outcome = await environment.follow(requestId, event, timeoutMs, () => {
+        began = true;
+        this.inFlight += 1;
         started(false);
         Object.assign(ticket, { environment, requestId }).start();
       });
@@ -172,7 +175,7 @@ export class FunctionPool {
       this.released(environment);
       return { ...outcome, coldStart: false };
     } finally {
-      this.inFlight -= 1;
+      if (began) this.inFlight -= 1;
     }
   }
 

@@ -268,6 +268,23 @@ describe("a connection's frames sent back to back", () => {
     }
   }, 60_000);
 
+  it('count against reservedConcurrency only once running: a frame waiting behind another does not throttle other connections', async () => {
+    const gate = await startGate();
+    const [mine, theirs] = [await connectClient(emulator.wsUrl), await connectClient(emulator.wsUrl)];
+    try {
+      mine.send({ action: 'pair', wait: gate.url });
+      await gate.holding(1);
+      mine.send({ action: 'pair' }); // waits in that environment, behind the first (sent before the frame below)
+      expect(await ask('pair', {}, theirs)).toEqual({ count: 1 }); // reservedConcurrency 2: one running, so it runs
+      gate.release();
+      expect([await mine.next(() => true), await mine.next(() => true)]).toEqual([{ count: 1 }, { count: 2 }]);
+    } finally {
+      mine.socket.close();
+      theirs.socket.close();
+      await gate.stop();
+    }
+  });
+
   it('are not throttled by reservedConcurrency 1: each runs after the one before', async () => {
     const other = await connectClient(emulator.wsUrl);
     try {
