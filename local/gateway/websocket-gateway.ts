@@ -214,6 +214,9 @@ export class WebSocketGateway {
   /**
    * A connection's frames in order: each goes to its function as it arrives, to run after the frame before (in the
    * same environment as soon as that one returns, see LambdaRuntime), and its outcome is acted on after that one's.
+   * What the next invocation posts comes after this one's reply because the environment's port delivers the outcome
+   * first and the reply is sent in the promise callbacks Node runs before the port's next message: keep the path from
+   * the outcome to sendFrame free of I/O and timers.
    */
   private enqueueFrame(connection: GatewayConnection, body: string): void {
     const previous = connection.queue;

@@ -111,6 +111,9 @@ export class ExecutionEnvironment {
       resourceLimits: { maxOldGenerationSizeMb: setup.memorySize },
     });
     worker.on('message', (message: EnvironmentMessage) => {
+      // Ended (a timeout): what its thread posted before it stopped is dropped. Its worker may already have begun the
+      // invocation sent to follow, which runs again in another environment: its posts and lines must not count twice.
+      if (this.state === 'ended' && (message.type === 'connections-call' || message.type === 'log')) return;
       switch (message.type) {
         case 'ready':
           this.initDurationMs = performance.now() - this.started;
