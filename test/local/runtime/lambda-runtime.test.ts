@@ -233,6 +233,23 @@ describe("a connection's frames sent back to back", () => {
     }
   });
 
+  it('keep their order across functions: a frame for another function runs between two of one', async () => {
+    const other = await connectClient(emulator.wsUrl);
+    try {
+      other.send({ action: 'sequence', tag: 'warm' });
+      const { count } = await other.next((frame) => frame.replied === 'warm', 30_000);
+      const already = other.frames.length;
+      other.send({ action: 'sequence', tag: 'a' });
+      other.send({ action: 'red' });
+      other.send({ action: 'sequence', tag: 'b' });
+      await other.next((frame) => frame.replied === 'b', 30_000);
+      expect(other.frames.slice(already).map((frame) => frame.posted ?? frame.replied ?? frame.COLOUR)).toEqual(['a', 'a', 'red', 'b', 'b']);
+      expect(other.frames.at(-1)).toEqual({ replied: 'b', count: count + 2 });
+    } finally {
+      other.socket.close();
+    }
+  });
+
   it('count each timeout from its own start, not from when the frame came', async () => {
     const other = await connectClient(emulator.wsUrl);
     try {
