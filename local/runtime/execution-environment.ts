@@ -192,7 +192,7 @@ export class ExecutionEnvironment {
    * {@link Unstarted} if the current invocation ends the environment (a timeout, a crash, process.exit).
    */
   follow(requestId: string, event: unknown, timeoutMs: number, begun: () => void): Promise<(EnvironmentOutcome & { logs: LogEntry[] }) | Unstarted> {
-    if (!this.canFollow(this.current?.requestId ?? '')) throw new Error('an environment takes one invocation to follow the running one');
+    if (this.state !== 'busy' || this.next !== undefined) throw new Error('an environment takes one invocation to follow the running one');
     return new Promise((resolve) => {
       this.next = {
         begin: () => {

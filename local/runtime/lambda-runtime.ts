@@ -168,7 +168,8 @@ export class LambdaRuntime {
   async invoke(fn: FunctionFacts, event: unknown, options: InvokeOptions = {}): Promise<InvokeOutcome> {
     const requestId = randomUUID();
     const timeoutMs = Math.min(fn.timeoutMs, options.timeoutMs ?? Infinity);
-    const lane = options.sequence && this.lane(options.sequence);
+    const { sequence } = options;
+    const lane = sequence && this.lane(sequence);
     let started = performance.now();
     let outcome: InvokeOutcome;
     try {
@@ -188,7 +189,7 @@ export class LambdaRuntime {
       const durationMs = performance.now() - started;
       outcome = { requestId, error: error as Error, durationMs, billedDurationMs: 0, coldStart: false, logs: [] };
     } finally {
-      if (lane) this.leave(options.sequence!.key, lane.ticket);
+      if (sequence && lane) this.leave(sequence.key, lane.ticket);
     }
     this.options.log.report(fn, outcome);
     return outcome;

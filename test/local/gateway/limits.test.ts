@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator, InvocationRecord } from '../../../local/emulator.ts';
+import { invocationOf } from '../../support/invocations.ts';
 import { connectClient } from '../../support/ws-client.ts';
 import { eventSeen, startProject } from '../fixture-projects.ts';
 
@@ -60,31 +61,17 @@ describe('API Gateway limits', () => {
 
   it('runs $disconnect after the frames that came before the close, a frame arriving while it closes included', async () => {
     const runs: InvocationRecord[] = [];
-    const wakers = new Set<() => void>();
-    const listener = (record: InvocationRecord) => {
-      runs.push(record);
-      for (const wake of wakers) wake();
-    };
-    /** The first run recorded (or to come) that matches. */
-    const recorded = (match: (record: InvocationRecord) => boolean) =>
-      new Promise<InvocationRecord>((resolve, reject) => {
-        const timer = setTimeout(() => (wakers.delete(look), reject(new Error('no such invocation within 10 s'))), 10_000);
-        const look = () => {
-          const found = runs.find(match);
-          if (found) (clearTimeout(timer), wakers.delete(look), resolve(found));
-        };
-        wakers.add(look);
-        look();
-      });
+    const listener = (record: InvocationRecord) => void runs.push(record);
     emulator.events.on('invocation', listener);
     try {
       const client = await connectClient(emulator.wsUrl);
+      const { connectionId } = runs.filter((record) => record.routeKey === '$connect').at(-1)!; // its $connect ran before the handshake ended
+      const disconnected = invocationOf(emulator, (record) => record.routeKey === '$disconnect' && record.connectionId === connectionId);
       client.send({ action: 'slow' }); // outlives its 1 s timeout
       client.socket.send(Buffer.from('{"action":"echo"}'), { binary: true }); // the gateway closes with 1003
       client.send({ action: 'echo' }); // comes while the connection is closing: not run
       expect((await client.closed).code).toBe(1003);
-      const { connectionId } = await recorded((record) => record.routeKey === 'slow');
-      await recorded((record) => record.routeKey === '$disconnect' && record.connectionId === connectionId);
+      await disconnected;
       expect(runs.filter((record) => record.connectionId === connectionId).map((record) => [record.routeKey, record.status])).toEqual([
         ['$connect', 200],
         ['slow', 'timeout'],

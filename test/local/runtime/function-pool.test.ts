@@ -144,7 +144,6 @@ describe('FunctionPool past one environment per core', () => {
   });
 });
 
-
 describe('FunctionPool in a lane (a connection\'s frames in order)', () => {
   const never = new Promise<void>(() => {});
 

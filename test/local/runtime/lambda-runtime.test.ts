@@ -1,27 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator, InvocationRecord } from '../../../local/emulator.ts';
 import { startGate } from '../../support/gate.ts';
+import { invocationOf } from '../../support/invocations.ts';
 import { connectClient } from '../../support/ws-client.ts';
 import type { TestClient } from '../../support/ws-client.ts';
 import { startProject } from '../fixture-projects.ts';
-
-/** Resolves with the next `invocation` record matching `match`, or rejects after `timeoutMs`. */
-function invocationOf(emulator: Emulator, match: (record: InvocationRecord) => boolean, timeoutMs = 10_000): Promise<InvocationRecord> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      emulator.events.off('invocation', listener);
-      reject(new Error(`no matching invocation within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const listener = (record: InvocationRecord) => {
-      if (!match(record)) return;
-      clearTimeout(timer);
-      emulator.events.off('invocation', listener);
-      resolve(record);
-    };
-    emulator.events.on('invocation', listener);
-  });
-}
-
 
 let emulator: Emulator;
 let client: TestClient;

@@ -3,23 +3,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator, InvocationRecord } from '../../../../local/emulator.ts';
+import { invocationOf } from '../../../support/invocations.ts';
 import { connectClient } from '../../../support/ws-client.ts';
 import type { TestClient } from '../../../support/ws-client.ts';
 import { startProject } from '../../fixture-projects.ts';
-
-/** Resolves with the next `invocation` record of `routeKey`. */
-function invocationOf(emulator: Emulator, routeKey: string, timeoutMs = 15_000): Promise<InvocationRecord> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${routeKey} invocation within ${timeoutMs} ms`)), timeoutMs);
-    const listener = (record: InvocationRecord) => {
-      if (record.routeKey !== routeKey) return;
-      clearTimeout(timer);
-      emulator.events.off('invocation', listener);
-      resolve(record);
-    };
-    emulator.events.on('invocation', listener);
-  });
-}
 
 describe('interception inside execution environments', () => {
   let emulator: Emulator;
@@ -102,14 +89,14 @@ describe('interception inside execution environments', () => {
     const listener = ({ connectionId, status }: { connectionId: string; status: number }) => void (connectionId === otherId && management.push(status));
     emulator.events.on('management', listener);
     try {
-      const first = invocationOf(emulator, 'posts');
+      const first = invocationOf(emulator, 'posts', 15_000);
       client.send({ action: 'posts', to: otherId, frames: ['b1', 'b2', 'b3', 'b4'] });
       expect(await client.next((f) => f.via === 'posts', 15_000)).toEqual({ via: 'posts', got: [200, 200, 200, 200] });
       await first;
       for (const frame of ['b1', 'b2', 'b3', 'b4']) expect(await other.next(() => true, 5_000)).toEqual({ frame });
 
       // Frames posted before a synchronous stretch arrive during it, not when the invocation ends.
-      const ended = invocationOf(emulator, 'posts');
+      const ended = invocationOf(emulator, 'posts', 15_000);
       let endedFirst = false;
       void ended.then(() => (endedFirst = true));
       client.send({ action: 'posts', to: otherId, frames: ['b5', 'b6'], spinMs: 2_000 });
@@ -161,7 +148,7 @@ describe('--no-intercept (intercept: false)', () => {
     const emulator = await startProject('intercepted', { isolation: 'environments', intercept: false });
     const client = await connectClient(emulator.wsUrl);
     try {
-      const failed = invocationOf(emulator, 'v3');
+      const failed = invocationOf(emulator, 'v3', 15_000);
       client.send({ action: 'v3' });
       expect(await client.next((f) => 'message' in f, 15_000)).toMatchObject({ message: 'Internal server error' });
       expect((await failed).status).toMatch(/^(error|timeout)$/);
